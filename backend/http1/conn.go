@@ -1,0 +1,268 @@
+package http1
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Connection states, for Shutdown: only an idle connection is closed under
+// a client's feet.
+const (
+	stateIdle int32 = iota // waiting for the first byte of a request
+	stateActive
+	stateClosed
+)
+
+// conn is one connection's life: read a request, run the handler, write
+// the response, and again while keep-alive allows.
+type conn struct {
+	srv        *Server
+	rwc        net.Conn
+	remoteAddr string
+	tls        *tls.ConnectionState
+	state      atomic.Int32
+
+	cr      connReader
+	br      *bufio.Reader
+	bw      *bufio.Writer
+	scratch []byte // the header section being read, reused
+
+	keepAlive     atomic.Bool // false once the connection must close after this response
+	writeRefresh  time.Time   // when the write deadline is next pushed forward
+	bodyReadArmed time.Time
+	hijacked      bool
+}
+
+var (
+	readerPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, readBufSize) }}
+	writerPool = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, writeBufSize) }}
+)
+
+func newConn(s *Server, rwc net.Conn) *conn {
+	c := &conn{srv: s, rwc: rwc, remoteAddr: rwc.RemoteAddr().String()}
+	c.cr.c = c
+	c.cr.cond.L = &c.cr.mu
+	c.br = readerPool.Get().(*bufio.Reader)
+	c.br.Reset(&c.cr)
+	c.bw = writerPool.Get().(*bufio.Writer)
+	c.bw.Reset(connWriter{c})
+	return c
+}
+
+func (c *conn) serve() {
+	defer func() {
+		if p := recover(); p != nil { // a bug of ours, not a handler's
+			c.srv.logger().Error("http1: connection panic", "remote", c.remoteAddr, "panic", p, "stack", string(debug.Stack()))
+		}
+		if !c.hijacked {
+			c.close()
+		}
+	}()
+	if tc, ok := c.rwc.(*tls.Conn); ok {
+		tc.SetDeadline(time.Now().Add(c.srv.readHeaderTimeout()))
+		if err := tc.Handshake(); err != nil {
+			return
+		}
+		st := tc.ConnectionState()
+		c.tls = &st
+	}
+	wait := c.srv.readHeaderTimeout() // for the first request; then the idle timeout
+	for {
+		if c.br.Buffered() == 0 {
+			c.rwc.SetReadDeadline(time.Now().Add(wait))
+			if _, err := c.br.Peek(1); err != nil {
+				return
+			}
+		}
+		if !c.state.CompareAndSwap(stateIdle, stateActive) {
+			return // closed by Shutdown
+		}
+		if !c.serveRequest() {
+			return
+		}
+		if !c.state.CompareAndSwap(stateActive, stateIdle) || c.srv.closing.Load() {
+			return
+		}
+		wait = c.srv.idleTimeout()
+	}
+}
+
+// serveRequest reads one request and answers it. It reports whether the
+// connection can carry another.
+func (c *conn) serveRequest() bool {
+	c.rwc.SetReadDeadline(time.Now().Add(c.srv.readHeaderTimeout()))
+	head, err := readHead(c.br, c.scratch)
+	if head != nil && cap(head) <= 2*readBufSize {
+		c.scratch = head[:0]
+	}
+	var req *http.Request
+	var f framing
+	if err == nil {
+		req, f, err = parseRequest(string(head))
+	}
+	if err != nil {
+		var pe *protocolError
+		if errors.As(err, &pe) {
+			c.writeRefusal(pe)
+		}
+		return false
+	}
+	c.rwc.SetReadDeadline(time.Time{})
+	c.bodyReadArmed = time.Time{}
+	c.keepAlive.Store(!f.close && !c.srv.closing.Load())
+
+	ctx := &requestContext{c: c}
+	var b *body
+	if f.chunked || f.contentLength > 0 {
+		b = &body{c: c, chunked: f.chunked, remaining: max(f.contentLength, 0)}
+		if f.expectContinue {
+			b.onRead = c.writeContinue
+		}
+		req.Body = b
+	} else {
+		req.Body = http.NoBody
+	}
+	c.cr.startRequest(ctx, b == nil)
+	req.RemoteAddr = c.remoteAddr
+	req.TLS = c.tls
+	req = req.WithContext(ctx)
+	w := &response{c: c, req: req, header: make(http.Header), contentLength: -1, http10: f.http10}
+
+	c.runHandler(w, req)
+	if c.hijacked {
+		return false
+	}
+	ctx.cancel(context.Canceled)
+	c.cr.abortPendingRead()
+	if !w.finish() {
+		c.keepAlive.Store(false)
+	}
+	if b != nil && c.keepAlive.Load() && !b.drain() {
+		c.keepAlive.Store(false)
+	}
+	// Pipelined requests already read are answered before one flush.
+	if c.br.Buffered() == 0 || !c.keepAlive.Load() {
+		if c.bw.Flush() != nil {
+			return false
+		}
+	}
+	return c.keepAlive.Load()
+}
+
+// runHandler calls the handler, turning a panic into a 500 (when nothing
+// has been sent yet) and a closed connection.
+func (c *conn) runHandler(w *response, req *http.Request) {
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		c.keepAlive.Store(false)
+		if p != http.ErrAbortHandler {
+			c.srv.logger().Error("http1: handler panic", "method", req.Method, "path", req.URL.Path,
+				"remote", c.remoteAddr, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		}
+		if c.hijacked {
+			return
+		}
+		if !w.committed {
+			w.reset()
+			w.header.Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(http.StatusInternalServerError)
+			io.WriteString(w, "500 Internal Server Error\n")
+		}
+	}()
+	c.srv.handler().ServeHTTP(w, req)
+}
+
+// writeRefusal answers a request refused before any handler saw it. The
+// connection closes after it, since the message boundary is unknown.
+func (c *conn) writeRefusal(pe *protocolError) {
+	msg := strconv.Itoa(pe.status) + " " + http.StatusText(pe.status) + ": " + pe.rule + "\n"
+	fmt.Fprintf(c.bw, "HTTP/1.1 %d %s\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n%sContent-Length: %d\r\n\r\n%s",
+		pe.status, http.StatusText(pe.status), dateLine(), len(msg), msg)
+	c.bw.Flush()
+}
+
+// writeContinue sends 100 Continue when the handler first reads a body
+// whose client asked for it (RFC 9110 §10.1.1).
+func (c *conn) writeContinue() {
+	c.bw.WriteString("HTTP/1.1 100 Continue\r\n\r\n")
+	c.bw.Flush()
+}
+
+// armBodyRead pushes the read deadline forward before a body read that
+// may reach the socket.
+func (c *conn) armBodyRead() {
+	if c.br.Buffered() > 0 {
+		return
+	}
+	now := time.Now()
+	if now.After(c.bodyReadArmed) {
+		t := c.srv.readBodyTimeout()
+		c.rwc.SetReadDeadline(now.Add(t))
+		c.bodyReadArmed = now.Add(t / 2)
+	}
+}
+
+// bodyDone is called when the handler has read the whole body: from then
+// on a read from the socket can tell whether the client went away.
+func (c *conn) bodyDone() { c.cr.bodyRead() }
+
+func (c *conn) close() {
+	c.bw.Flush()
+	c.rwc.Close()
+	c.release()
+	c.srv.forget(c, true)
+}
+
+func (c *conn) release() {
+	c.br.Reset(nil)
+	readerPool.Put(c.br)
+	c.bw.Reset(nil)
+	writerPool.Put(c.bw)
+	c.br, c.bw = nil, nil
+}
+
+// connWriter pushes the write deadline forward before each write, so that
+// WriteTimeout bounds each write, not the whole response.
+type connWriter struct{ c *conn }
+
+func (w connWriter) Write(p []byte) (int, error) {
+	w.c.armWrite()
+	return w.c.rwc.Write(p)
+}
+
+func (c *conn) armWrite() {
+	now := time.Now()
+	if now.After(c.writeRefresh) {
+		t := c.srv.writeTimeout()
+		c.rwc.SetWriteDeadline(now.Add(t))
+		c.writeRefresh = now.Add(t / 2) // each write has at least half the timeout
+	}
+}
+
+// hijackedConn is a connection handed over by Hijack. It still counts
+// against MaxConns until its new owner closes it.
+type hijackedConn struct {
+	net.Conn
+	srv  *Server
+	once sync.Once
+}
+
+func (h *hijackedConn) Close() error {
+	err := h.Conn.Close()
+	h.once.Do(func() { h.srv.open.Add(-1) })
+	return err
+}
