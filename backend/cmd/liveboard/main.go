@@ -1,0 +1,20 @@
+// Command liveboard serves the board: the app's files, the WebSocket
+// endpoint and the HTTP API, on its own HTTP/1.1 server.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "liveboard:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"liveboard/assets"
+	"liveboard/backend/static"
+)
+
+// routes is every URL the server answers.
+func routes(log *slog.Logger) (http.Handler, error) {
+	files, err := static.New(assets.Public(), static.Options{ModTime: buildTime()})
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /web/", files)
+	mux.Handle("GET /favicon.ico", files)
+	mux.Handle("GET /robots.txt", files)
+	mux.Handle("GET /{$}", appPage(files))
+	mux.Handle("GET /b/{board}", appPage(files))
+	mux.Handle("/", files)
+	return mux, nil
+}
+
+// appPage serves the board's page. Without a built app.wasm (a fresh
+// clone) it says how to build it.
+func appPage(files *static.Handler) http.Handler {
+	if !files.Has("/web/app.wasm") {
+		return http.HandlerFunc(notBuilt)
+	}
+	return http.HandlerFunc(notBuilt) // replaced by the go-app handler
+}
+
+func notBuilt(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	w.Write([]byte(`<!doctype html><html lang="en"><meta charset="utf-8"><title>liveboard: app not built</title>
+<link rel="icon" href="/favicon.ico">
+<h1>liveboard is running, but its app is not built</h1>
+<p>This binary was built without <code>web/app.wasm</code>. Build it and start again with:</p>
+<pre>go tool task run</pre>
+<p>(or <code>go tool task build</code>, then run <code>bin/liveboard</code>).</p>
+`))
+}
+
+// buildTime stands in for the modification time of embedded files, which
+// embed.FS does not keep: the binary's own.
+func buildTime() time.Time {
+	exe, err := os.Executable()
+	if err != nil {
+		return time.Time{}
+	}
+	info, err := os.Stat(exe)
+	if err != nil {
+		return time.Time{}
+	}
+	return info.ModTime().Truncate(time.Second)
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+
+	"liveboard/backend/http1"
+)
+
+// run starts the server and blocks until ctx ends, then shuts down
+// gracefully. Tests call it in-process with their own args and env.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseConfig(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	if err := os.MkdirAll(cfg.data, 0o755); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+
+	handler, err := routes(log)
+	if err != nil {
+		return err
+	}
+	srv := &http1.Server{Handler: handler, MaxConns: cfg.maxConns, Logger: log}
+
+	l, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	scheme := "http"
+	if cfg.tlsCert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.tlsCert, cfg.tlsKey)
+		if err != nil {
+			l.Close()
+			return fmt.Errorf("TLS key pair: %w", err)
+		}
+		l = http1.NewTLSListener(l, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+		scheme = "https"
+	}
+	// The first line of stdout is the address: tests started on port 0 read it.
+	fmt.Fprintf(stdout, "liveboard listening on %s://%s\n", scheme, l.Addr())
+	log.Info("listening", "addr", l.Addr().String(), "data", cfg.data, "tls", cfg.tlsCert != "")
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.shutdown)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Warn("shutdown incomplete", "err", err)
+	}
+	if err := <-served; !errors.Is(err, http1.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
