@@ -14,10 +14,10 @@ type body struct {
 	c         *conn
 	mu        sync.Mutex // Close may race Read, as net/http allows
 	chunked   bool
-	remaining int64 // bytes left: of the body, or of the current chunk
-	needCRLF  bool  // a chunk's data ended and its CRLF is not read yet
-	started   bool  // the first chunk-size line was read
-	err       error // sticky: io.EOF once done, or what broke the framing
+	remaining int64  // bytes left: of the body, or of the current chunk
+	needCRLF  bool   // a chunk's data ended and its CRLF is not read yet
+	started   bool   // the first chunk-size line was read
+	err       error  // sticky: io.EOF once done, or what broke the framing
 	onRead    func() // sends 100 Continue before the first read
 	closed    bool
 }

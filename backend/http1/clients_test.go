@@ -174,7 +174,9 @@ func TestHijackFlushes101KeepsEarlyBytesAndClearsDeadlines(t *testing.T) {
 		}
 		brw.WriteString("got " + string(early))
 		brw.Flush()
-	}), func(s *Server) { s.ReadHeaderTimeout, s.WriteTimeout, s.IdleTimeout = 100*time.Millisecond, 100*time.Millisecond, 100*time.Millisecond })
+	}), func(s *Server) {
+		s.ReadHeaderTimeout, s.WriteTimeout, s.IdleTimeout = 100*time.Millisecond, 100*time.Millisecond, 100*time.Millisecond
+	})
 	out := rawExchange(t, addr, "GET / HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\nextra")
 	if !strings.HasPrefix(out, "HTTP/1.1 101 Switching Protocols\r\n") || !strings.Contains(out, "Upgrade: test\r\n") {
 		t.Fatalf("no 101 first: %q", out)

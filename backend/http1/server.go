@@ -187,13 +187,15 @@ func (s *Server) logger() *slog.Logger {
 	return s.Logger
 }
 
-func (s *Server) maxConns() int           { return orDefault(s.MaxConns, DefaultMaxConns) }
+func (s *Server) maxConns() int { return orDefault(s.MaxConns, DefaultMaxConns) }
 func (s *Server) readHeaderTimeout() time.Duration {
 	return orDefault(s.ReadHeaderTimeout, DefaultReadHeaderTimeout)
 }
-func (s *Server) readBodyTimeout() time.Duration { return orDefault(s.ReadBodyTimeout, DefaultReadBodyTimeout) }
-func (s *Server) idleTimeout() time.Duration     { return orDefault(s.IdleTimeout, DefaultIdleTimeout) }
-func (s *Server) writeTimeout() time.Duration    { return orDefault(s.WriteTimeout, DefaultWriteTimeout) }
+func (s *Server) readBodyTimeout() time.Duration {
+	return orDefault(s.ReadBodyTimeout, DefaultReadBodyTimeout)
+}
+func (s *Server) idleTimeout() time.Duration  { return orDefault(s.IdleTimeout, DefaultIdleTimeout) }
+func (s *Server) writeTimeout() time.Duration { return orDefault(s.WriteTimeout, DefaultWriteTimeout) }
 
 func orDefault[T int | time.Duration](v, def T) T {
 	if v <= 0 {

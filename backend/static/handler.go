@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
-	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -204,7 +203,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f == nil && (name == "" || strings.HasSuffix(name, "/")) {
 		f = h.files[name+"index.html"]
 	} else if f == nil && h.dirs[name] {
-		target := path.Base(name) + "/"
+		target := "/" + name + "/"
 		if r.URL.RawQuery != "" {
 			target += "?" + r.URL.RawQuery
 		}
