@@ -1,0 +1,37 @@
+// Starts the real liveboard binary on a free port with a fresh data
+// directory, for one test.
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const BIN = path.resolve(__dirname, '..', '..', 'bin', 'liveboard');
+
+async function startServer({ dataDir, port = 0, args = [] } = {}) {
+  dataDir = dataDir || fs.mkdtempSync(path.join(os.tmpdir(), 'liveboard-'));
+  const proc = spawn(BIN, ['-addr', `127.0.0.1:${port}`, '-data', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  proc.stderr.on('data', (d) => { log += d; });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('liveboard did not start:\n' + log)), 10_000);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/\S+)/);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    proc.on('exit', (code) => reject(new Error(`liveboard exited ${code}:\n${log}`)));
+  });
+  return {
+    url, dataDir, proc,
+    log: () => log,
+    async stop(signal = 'SIGTERM') {
+      if (proc.exitCode !== null) return;
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill(signal);
+      await exited;
+    },
+  };
+}
+
+module.exports = { startServer };
