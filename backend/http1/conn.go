@@ -2,6 +2,7 @@ package http1
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strconv"
 	"sync"
@@ -36,7 +38,8 @@ type conn struct {
 	cr      connReader
 	br      *bufio.Reader
 	bw      *bufio.Writer
-	scratch []byte // the header section being read, reused
+	scratch []byte      // the header section being read, reused
+	header  http.Header // the response header, cleared for each request
 
 	keepAlive     atomic.Bool // false once the connection must close after this response
 	writeRefresh  time.Time   // when the write deadline is next pushed forward
@@ -50,7 +53,7 @@ var (
 )
 
 func newConn(s *Server, rwc net.Conn) *conn {
-	c := &conn{srv: s, rwc: rwc, remoteAddr: rwc.RemoteAddr().String()}
+	c := &conn{srv: s, rwc: rwc, remoteAddr: rwc.RemoteAddr().String(), header: make(http.Header)}
 	c.cr.c = c
 	c.cr.cond.L = &c.cr.mu
 	c.br = readerPool.Get().(*bufio.Reader)
@@ -98,18 +101,32 @@ func (c *conn) serve() {
 	}
 }
 
+// exchange is what one request needs besides its *http.Request, in one
+// allocation.
+type exchange struct {
+	ctx  requestContext
+	w    response
+	body body
+	url  url.URL
+}
+
 // serveRequest reads one request and answers it. It reports whether the
 // connection can carry another.
 func (c *conn) serveRequest() bool {
-	c.rwc.SetReadDeadline(time.Now().Add(c.srv.readHeaderTimeout()))
+	if !headerComplete(c.br) {
+		// Only a header still on its way needs the slowloris deadline;
+		// one already in the buffer is parsed without touching the timer.
+		c.rwc.SetReadDeadline(time.Now().Add(c.srv.readHeaderTimeout()))
+	}
 	head, err := readHead(c.br, c.scratch)
 	if head != nil && cap(head) <= 2*readBufSize {
 		c.scratch = head[:0]
 	}
-	var req *http.Request
+	ex := &exchange{}
+	var parsed http.Request // stays on the stack: WithContext copies it once
 	var f framing
 	if err == nil {
-		req, f, err = parseRequest(string(head))
+		f, err = parseRequest(string(head), &parsed, &ex.url)
 	}
 	if err != nil {
 		var pe *protocolError
@@ -118,32 +135,36 @@ func (c *conn) serveRequest() bool {
 		}
 		return false
 	}
-	c.rwc.SetReadDeadline(time.Time{})
+	// The read deadline left from the header is harmless: every later read
+	// (body, background, next request) sets its own.
 	c.bodyReadArmed = time.Time{}
 	c.keepAlive.Store(!f.close && !c.srv.closing.Load())
 
-	ctx := &requestContext{c: c}
+	ex.ctx.c = c
 	var b *body
 	if f.chunked || f.contentLength > 0 {
-		b = &body{c: c, chunked: f.chunked, remaining: max(f.contentLength, 0)}
+		b = &ex.body
+		b.c, b.chunked, b.remaining = c, f.chunked, max(f.contentLength, 0)
 		if f.expectContinue {
 			b.onRead = c.writeContinue
 		}
-		req.Body = b
+		parsed.Body = b
 	} else {
-		req.Body = http.NoBody
+		parsed.Body = http.NoBody
 	}
-	c.cr.startRequest(ctx, b == nil)
-	req.RemoteAddr = c.remoteAddr
-	req.TLS = c.tls
-	req = req.WithContext(ctx)
-	w := &response{c: c, req: req, header: make(http.Header), contentLength: -1, http10: f.http10}
+	c.cr.startRequest(&ex.ctx, b == nil)
+	parsed.RemoteAddr = c.remoteAddr
+	parsed.TLS = c.tls
+	req := parsed.WithContext(&ex.ctx)
+	clear(c.header)
+	w := &ex.w
+	*w = response{c: c, req: req, header: c.header, contentLength: -1, http10: f.http10}
 
 	c.runHandler(w, req)
 	if c.hijacked {
 		return false
 	}
-	ctx.cancel(context.Canceled)
+	ex.ctx.cancel(context.Canceled)
 	c.cr.abortPendingRead()
 	if !w.finish() {
 		c.keepAlive.Store(false)
@@ -159,6 +180,15 @@ func (c *conn) serveRequest() bool {
 	}
 	return c.keepAlive.Load()
 }
+
+// headerComplete reports whether a whole header section is already
+// buffered.
+func headerComplete(br *bufio.Reader) bool {
+	p, _ := br.Peek(br.Buffered())
+	return bytes.Contains(p, crlfcrlf)
+}
+
+var crlfcrlf = []byte("\r\n\r\n")
 
 // runHandler calls the handler, turning a panic into a 500 (when nothing
 // has been sent yet) and a closed connection.

@@ -115,95 +115,110 @@ func nextLine(head string) (line, rest string, err error) {
 	return line, rest, nil
 }
 
-// parseRequest turns a header section read by readHead into a request and
-// its framing, checking the rules of RFC 9112 in the order it gives them.
-func parseRequest(head string) (*http.Request, framing, error) {
+// parseRequest fills req (and u, its URL) from a header section read by
+// readHead, and returns its framing, checking the rules of RFC 9112 in the
+// order it gives them. The caller owns req and u, so that a connection can
+// keep them in one allocation.
+func parseRequest(head string, req *http.Request, u *url.URL) (framing, error) {
 	var f framing
 	line, rest, err := nextLine(head)
 	for err == nil && line == "" { // the skipped empty lines
 		line, rest, err = nextLine(rest)
 	}
 	if err != nil {
-		return nil, f, err
+		return f, err
 	}
 
 	// §3: request-line = method SP request-target SP HTTP-version
 	method, after, ok1 := strings.Cut(line, " ")
 	target, version, ok2 := strings.Cut(after, " ")
 	if !ok1 || !ok2 || strings.IndexByte(version, ' ') >= 0 {
-		return nil, f, refuse(http.StatusBadRequest, "request line is not method SP target SP version")
+		return f, refuse(http.StatusBadRequest, "request line is not method SP target SP version")
 	}
 	// §2.3: HTTP-version = "HTTP/" DIGIT "." DIGIT
 	if len(version) != 8 || version[:5] != "HTTP/" || !isDigit(version[5]) || version[6] != '.' || !isDigit(version[7]) {
-		return nil, f, refuse(http.StatusBadRequest, "malformed HTTP version")
+		return f, refuse(http.StatusBadRequest, "malformed HTTP version")
 	}
 	if version[5] != '1' {
-		return nil, f, refuse(http.StatusHTTPVersionNotSupported, "only HTTP/1.x is served")
+		return f, refuse(http.StatusHTTPVersionNotSupported, "only HTTP/1.x is served")
 	}
-	req := &http.Request{Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, RequestURI: target}
+	req.Proto, req.ProtoMajor, req.ProtoMinor, req.RequestURI = "HTTP/1.1", 1, 1, target
 	if version[7] == '0' {
 		req.Proto, req.ProtoMinor, f.http10 = "HTTP/1.0", 0, true
 	} // a higher 1.x minor is served as 1.1 (§2.3)
 	if !isToken(method) {
-		return nil, f, refuse(http.StatusBadRequest, "method is not a token")
+		return f, refuse(http.StatusBadRequest, "method is not a token")
 	}
 	req.Method = method
-	if req.URL, err = parseTarget(method, target); err != nil {
-		return nil, f, err
+	if err = parseTarget(method, target, u); err != nil {
+		return f, err
 	}
+	req.URL = u
 
 	if req.Header, err = parseFields(rest); err != nil {
-		return nil, f, err
+		return f, err
 	}
 	if err := checkHost(req, f.http10); err != nil {
-		return nil, f, err
+		return f, err
 	}
 	if f, err = parseFraming(req.Header, f); err != nil {
-		return nil, f, err
+		return f, err
 	}
 	req.Close = f.close
 	req.ContentLength = f.contentLength
 	if f.chunked {
 		req.TransferEncoding = []string{"chunked"}
 	}
-	return req, f, nil
+	return f, nil
 }
 
-// parseTarget checks the four forms of request-target (§3.2).
-func parseTarget(method, target string) (*url.URL, error) {
+// parseTarget checks the four forms of request-target (§3.2) and fills u.
+func parseTarget(method, target string, u *url.URL) error {
 	if target == "" {
-		return nil, refuse(http.StatusBadRequest, "empty request target")
+		return refuse(http.StatusBadRequest, "empty request target")
 	}
 	for i := 0; i < len(target); i++ {
 		if c := target[i]; c <= ' ' || c >= 0x7f {
-			return nil, refuse(http.StatusBadRequest, "request target has a byte outside visible ASCII")
+			return refuse(http.StatusBadRequest, "request target has a byte outside visible ASCII")
 		}
 	}
 	switch {
 	case target[0] == '/': // origin-form
+		if strings.IndexByte(target, '%') < 0 {
+			// Nothing to unescape: what url.ParseRequestURI would give, without its allocation.
+			if strings.HasSuffix(target, "?") && strings.Count(target, "?") == 1 {
+				u.Path, u.ForceQuery = target[:len(target)-1], true
+			} else {
+				u.Path, u.RawQuery, _ = strings.Cut(target, "?")
+			}
+			return nil
+		}
 	case target == "*": // asterisk-form, OPTIONS only (§3.2.4)
 		if method != http.MethodOptions {
-			return nil, refuse(http.StatusBadRequest, "asterisk-form is only for OPTIONS")
+			return refuse(http.StatusBadRequest, "asterisk-form is only for OPTIONS")
 		}
-		return &url.URL{Path: "*"}, nil
+		u.Path = "*"
+		return nil
 	case method == http.MethodConnect: // authority-form (§3.2.3)
 		host, port, ok := strings.Cut(target, ":")
 		if !ok || !validHost(host) || !allDigits(port) {
-			return nil, refuse(http.StatusBadRequest, "CONNECT target is not host:port")
+			return refuse(http.StatusBadRequest, "CONNECT target is not host:port")
 		}
-		return &url.URL{Host: target}, nil
+		u.Host = target
+		return nil
 	case hasHTTPScheme(target): // absolute-form (§3.2.2)
 	default:
-		return nil, refuse(http.StatusBadRequest, "request target is in no form of RFC 9112 §3.2")
+		return refuse(http.StatusBadRequest, "request target is in no form of RFC 9112 §3.2")
 	}
-	u, err := url.ParseRequestURI(target)
+	parsed, err := url.ParseRequestURI(target)
 	if err != nil {
-		return nil, refuse(http.StatusBadRequest, "request target is not a valid URI")
+		return refuse(http.StatusBadRequest, "request target is not a valid URI")
 	}
-	if u.Scheme != "" && (u.Host == "" || !validHost(u.Host)) {
-		return nil, refuse(http.StatusBadRequest, "absolute-form target has an invalid authority")
+	if parsed.Scheme != "" && (parsed.Host == "" || !validHost(parsed.Host)) {
+		return refuse(http.StatusBadRequest, "absolute-form target has an invalid authority")
 	}
-	return u, nil
+	*u = *parsed
+	return nil
 }
 
 func hasHTTPScheme(target string) bool {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -14,7 +15,12 @@ func parse(raw string) (*http.Request, framing, error) {
 	if err != nil {
 		return nil, framing{}, err
 	}
-	return parseRequest(string(head))
+	req, u := new(http.Request), new(url.URL)
+	f, err := parseRequest(string(head), req, u)
+	if err != nil {
+		return nil, f, err
+	}
+	return req, f, nil
 }
 
 func statusOf(err error) int {

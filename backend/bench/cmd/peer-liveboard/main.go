@@ -8,6 +8,8 @@ import (
 	"log"
 	"net"
 	"os"
+	"runtime/pprof"
+	"time"
 
 	"liveboard/backend/http1"
 	"liveboard/backend/static"
@@ -16,7 +18,17 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
 	root := flag.String("root", ".", "folder to serve")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the first -profile-for here")
+	profileFor := flag.Duration("profile-for", 10*time.Second, "how long to profile")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		pprof.StartCPUProfile(f)
+		time.AfterFunc(*profileFor, func() { pprof.StopCPUProfile(); f.Close() })
+	}
 	h, err := static.New(os.DirFS(*root), static.Options{})
 	if err != nil {
 		log.Fatal(err)
