@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
+	"liveboard/backend/board"
 	"liveboard/backend/http1"
 )
 
@@ -19,15 +21,26 @@ type config struct {
 	tlsKey   string
 	maxConns int
 	shutdown time.Duration
+
+	adminToken   string
+	allowOrigins []string
+	postBurst    int
+	postWindow   time.Duration
+	sendQueue    int
 }
 
 // envNames maps each flag to its environment variable.
 var envNames = map[string]string{
-	"addr":      "LIVEBOARD_ADDR",
-	"data":      "LIVEBOARD_DATA",
-	"tls-cert":  "LIVEBOARD_TLS_CERT",
-	"tls-key":   "LIVEBOARD_TLS_KEY",
-	"max-conns": "LIVEBOARD_MAX_CONNS",
+	"addr":         "LIVEBOARD_ADDR",
+	"data":         "LIVEBOARD_DATA",
+	"tls-cert":     "LIVEBOARD_TLS_CERT",
+	"tls-key":      "LIVEBOARD_TLS_KEY",
+	"max-conns":    "LIVEBOARD_MAX_CONNS",
+	"admin-token":  "LIVEBOARD_ADMIN_TOKEN",
+	"allow-origin": "LIVEBOARD_ALLOW_ORIGIN",
+	"post-burst":   "LIVEBOARD_POST_BURST",
+	"post-window":  "LIVEBOARD_POST_WINDOW",
+	"send-queue":   "LIVEBOARD_SEND_QUEUE",
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -40,6 +53,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.tlsKey, "tls-key", "", "TLS private key file (PEM)")
 	fs.IntVar(&c.maxConns, "max-conns", http1.DefaultMaxConns, "cap on open connections, WebSockets included")
 	fs.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long a graceful shutdown waits for requests in flight")
+	fs.StringVar(&c.adminToken, "admin-token", "", "token whose holder may delete any message (never logged)")
+	origins := fs.String("allow-origin", "", "comma-separated origin host patterns allowed besides the page's own (WebSocket)")
+	fs.IntVar(&c.postBurst, "post-burst", board.DefaultPostBurst, "posts allowed per -post-window per connection (and per address on the API)")
+	fs.DurationVar(&c.postWindow, "post-window", board.DefaultPostWindow, "the window of -post-burst")
+	fs.IntVar(&c.sendQueue, "send-queue", board.DefaultSendQueue, "frames that may wait for a slow WebSocket reader before it is closed with 1013")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: liveboard [flags]\n\nEach flag can also be set from its environment variable:\n")
 		fs.VisitAll(func(f *flag.Flag) {
@@ -61,6 +79,14 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 				return c, fmt.Errorf("%s=%q: %w", env, v, err)
 			}
 		}
+	}
+	for o := range strings.SplitSeq(*origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.allowOrigins = append(c.allowOrigins, o)
+		}
+	}
+	if c.postBurst < 1 || c.postWindow <= 0 || c.sendQueue < 1 {
+		return c, fmt.Errorf("-post-burst, -post-window and -send-queue must be positive")
 	}
 	if (c.tlsCert == "") != (c.tlsKey == "") {
 		return c, fmt.Errorf("-tls-cert and -tls-key go together")

@@ -7,11 +7,13 @@ import (
 	"time"
 
 	"liveboard/assets"
+	"liveboard/backend/board"
 	"liveboard/backend/static"
+	"liveboard/backend/web"
 )
 
 // routes is every URL the server answers.
-func routes(log *slog.Logger) (http.Handler, error) {
+func routes(log *slog.Logger, svc *board.Service, sockets *web.Sockets) (http.Handler, error) {
 	files, err := static.New(assets.Public(), static.Options{ModTime: buildTime()})
 	if err != nil {
 		return nil, err
@@ -22,6 +24,14 @@ func routes(log *slog.Logger) (http.Handler, error) {
 	mux.Handle("GET /robots.txt", files)
 	mux.Handle("GET /{$}", appPage(files))
 	mux.Handle("GET /b/{board}", appPage(files))
+	mux.Handle("GET /ws", sockets)
+
+	api := web.NewAPI(svc)
+	csrf := http.NewCrossOriginProtection() // refuses cross-origin POSTs (Sec-Fetch-Site, Origin)
+	mux.HandleFunc("GET /api/boards/{board}/messages", api.List)
+	mux.Handle("POST /api/boards/{board}/messages", csrf.Handler(http.HandlerFunc(api.Create)))
+	mux.Handle("POST /b/{board}", csrf.Handler(web.FormPost(svc)))
+
 	mux.Handle("/", files)
 	return mux, nil
 }

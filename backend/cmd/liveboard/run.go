@@ -11,7 +11,10 @@ import (
 	"net"
 	"os"
 
+	"liveboard/backend/board"
 	"liveboard/backend/http1"
+	"liveboard/backend/store/sqlite"
+	"liveboard/backend/web"
 )
 
 // run starts the server and blocks until ctx ends, then shuts down
@@ -29,11 +32,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("data directory: %w", err)
 	}
 
-	handler, err := routes(log)
+	svc := &board.Service{
+		Broker:     board.NewHub(),
+		AdminToken: cfg.adminToken,
+		Rate:       board.RateLimit{Burst: cfg.postBurst, Window: cfg.postWindow},
+	}
+	svc.Presence = svc.Broker.(*board.Hub)
+	store, err := sqlite.Open(cfg.data, sqlite.Options{OnCommit: svc.Publish})
+	if err != nil {
+		return err
+	}
+	defer store.Close() // after the server: every acked post is committed already
+	svc.Store = store
+	sockets := web.NewSockets(svc, web.SocketOptions{AllowOrigins: cfg.allowOrigins, SendQueue: cfg.sendQueue, Logger: log})
+
+	handler, err := routes(log, svc, sockets)
 	if err != nil {
 		return err
 	}
 	srv := &http1.Server{Handler: handler, MaxConns: cfg.maxConns, Logger: log}
+	srv.RegisterOnShutdown(sockets.Shutdown)
 
 	l, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

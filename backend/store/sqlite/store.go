@@ -1,0 +1,276 @@
+// Package sqlite is the embedded Store: SQLite through modernc.org/sqlite
+// (pure Go), in WAL mode with synchronous=FULL, so an acknowledged post
+// survives power loss. One writer goroutine batches concurrent appends into
+// one transaction (group commit); readers use their own connections.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	_ "modernc.org/sqlite" // the "sqlite" driver
+
+	"liveboard/backend/board"
+)
+
+// MaxBatch is the most appends one transaction commits.
+const MaxBatch = 256
+
+// Options tune the store.
+type Options struct {
+	// MaxBatch caps the appends of one transaction (default MaxBatch). 1
+	// gives one transaction per post, the baseline of bench:ws.
+	MaxBatch int
+	// OnCommit receives each committed transaction's events, in seq order,
+	// before their appends return. The broker hangs here, so that fan-out
+	// follows the log's order.
+	OnCommit func([]board.Event)
+}
+
+// Store is the SQLite store. Make one with Open.
+type Store struct {
+	w, r     *sql.DB
+	reqs     chan *appendReq
+	done     chan struct{}
+	maxBatch int
+	onCommit func([]board.Event)
+	heads    map[string]int64 // the writer's view of each board's head
+}
+
+type appendReq struct {
+	cmd   board.Command
+	reply chan appendResult
+}
+
+type appendResult struct {
+	ev  board.Event
+	dup bool
+	err error
+}
+
+// Open opens (creating if needed) <dir>/liveboard.db.
+func Open(dir string, opt Options) (*Store, error) {
+	path := filepath.Join(dir, "liveboard.db")
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)"
+	w, err := sql.Open("sqlite", dsn+"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1) // the one writer
+	if _, err := w.Exec(schema); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: schema: %w", err)
+	}
+	r, err := sql.Open("sqlite", dsn+"&mode=ro")
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(4)
+	s := &Store{
+		w: w, r: r,
+		reqs:     make(chan *appendReq, MaxBatch),
+		done:     make(chan struct{}),
+		maxBatch: opt.MaxBatch,
+		onCommit: opt.OnCommit,
+		heads:    make(map[string]int64),
+	}
+	if s.maxBatch <= 0 {
+		s.maxBatch = MaxBatch
+	}
+	go s.writeLoop()
+	return s, nil
+}
+
+const schema = `
+CREATE TABLE IF NOT EXISTS messages (
+	board     TEXT    NOT NULL,
+	seq       INTEGER NOT NULL,
+	client_id TEXT    NOT NULL,
+	author    TEXT    NOT NULL,
+	name      TEXT    NOT NULL,
+	text      TEXT    NOT NULL,
+	at        INTEGER NOT NULL, -- Unix milliseconds
+	edited_at INTEGER NOT NULL DEFAULT 0,
+	deleted   INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (board, seq)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotent ON messages (board, author, client_id);
+CREATE TABLE IF NOT EXISTS events (
+	board  TEXT    NOT NULL,
+	seq    INTEGER NOT NULL,
+	kind   INTEGER NOT NULL,
+	target INTEGER NOT NULL,
+	text   TEXT    NOT NULL, -- an edit's text; blanked when its message is deleted
+	at     INTEGER NOT NULL,
+	PRIMARY KEY (board, seq)
+) WITHOUT ROWID;
+`
+
+// Close stops the writer after the appends already queued, and closes the
+// database.
+func (s *Store) Close() error {
+	close(s.reqs)
+	<-s.done
+	return errors.Join(s.w.Close(), s.r.Close())
+}
+
+// Append queues cmd for the writer and waits for its commit.
+func (s *Store) Append(ctx context.Context, cmd board.Command) (board.Event, bool, error) {
+	req := &appendReq{cmd: cmd, reply: make(chan appendResult, 1)}
+	select {
+	case s.reqs <- req:
+	case <-ctx.Done():
+		return board.Event{}, false, ctx.Err()
+	}
+	// Once queued, the append happens whatever ctx does: wait for it, so
+	// that an ack is never sent for a post that is not stored, and a post
+	// that is stored is always reported.
+	res := <-req.reply
+	return res.ev, res.dup, res.err
+}
+
+func (s *Store) writeLoop() {
+	defer close(s.done)
+	batch := make([]*appendReq, 0, s.maxBatch)
+	for first := range s.reqs {
+		batch = append(batch[:0], first)
+	fill:
+		for len(batch) < s.maxBatch {
+			select {
+			case req, ok := <-s.reqs:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, req)
+			default:
+				break fill
+			}
+		}
+		s.commit(batch)
+	}
+}
+
+// commit applies a batch in one transaction and answers each append.
+func (s *Store) commit(batch []*appendReq) {
+	results := make([]appendResult, len(batch))
+	var events []board.Event
+	err := func() error {
+		tx, err := s.w.Begin()
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		for i, req := range batch {
+			ev, dup, err := s.apply(tx, req.cmd)
+			if err != nil && !errors.Is(err, board.ErrNotFound) && !errors.Is(err, board.ErrForbidden) {
+				return err // the database failed: the whole batch fails
+			}
+			results[i] = appendResult{ev: ev, dup: dup, err: err}
+			if err == nil && !dup {
+				events = append(events, ev)
+			}
+		}
+		return tx.Commit()
+	}()
+	if err != nil {
+		clear(s.heads) // they may count events that were rolled back
+		err = fmt.Errorf("sqlite: commit: %w", err)
+		for i := range results {
+			results[i] = appendResult{err: err}
+		}
+	} else if s.onCommit != nil && len(events) > 0 {
+		s.onCommit(events)
+	}
+	for i, req := range batch {
+		req.reply <- results[i]
+	}
+}
+
+func (s *Store) head(tx *sql.Tx, b string) (int64, error) {
+	if h, ok := s.heads[b]; ok {
+		return h, nil
+	}
+	var h sql.NullInt64
+	if err := tx.QueryRow(`SELECT MAX(seq) FROM events WHERE board = ?`, b).Scan(&h); err != nil {
+		return 0, err
+	}
+	s.heads[b] = h.Int64
+	return h.Int64, nil
+}
+
+// apply runs one command inside the writer's transaction.
+func (s *Store) apply(tx *sql.Tx, cmd board.Command) (board.Event, bool, error) {
+	at := cmd.At.UTC().Truncate(time.Millisecond)
+	ev := board.Event{Board: cmd.Board, Kind: cmd.Kind, At: at}
+	if cmd.Kind == board.KindPost {
+		var m board.Message
+		var atMs, editedMs int64
+		err := tx.QueryRow(`SELECT seq, name, text, at, edited_at, deleted FROM messages WHERE board = ? AND author = ? AND client_id = ?`,
+			cmd.Board, cmd.Author, cmd.ID).Scan(&m.Seq, &m.Name, &m.Text, &atMs, &editedMs, &m.Deleted)
+		if err == nil { // a post we have: the same answer as the first time
+			m.ID, m.Author, m.At, m.EditedAt = cmd.ID, cmd.Author, fromMillis(atMs), fromMillis(editedMs)
+			return board.Event{Board: cmd.Board, Seq: m.Seq, Kind: board.KindPost, Target: m.Seq, At: m.At, Message: m}, true, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return ev, false, err
+		}
+	} else {
+		var author string
+		var deleted bool
+		err := tx.QueryRow(`SELECT author, deleted FROM messages WHERE board = ? AND seq = ?`, cmd.Board, cmd.Target).Scan(&author, &deleted)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && deleted {
+			return ev, false, board.ErrNotFound
+		}
+		if err != nil {
+			return ev, false, err
+		}
+		if author != cmd.Author && !(cmd.Admin && cmd.Kind == board.KindDelete) {
+			return ev, false, board.ErrForbidden
+		}
+	}
+
+	h, err := s.head(tx, cmd.Board)
+	if err != nil {
+		return ev, false, err
+	}
+	ev.Seq = h + 1
+	ev.Target = cmd.Target
+	switch cmd.Kind {
+	case board.KindPost:
+		ev.Target = ev.Seq
+		ev.Message = board.Message{Seq: ev.Seq, ID: cmd.ID, Author: cmd.Author, Name: cmd.Name, Text: cmd.Text, At: at}
+		_, err = tx.Exec(`INSERT INTO messages (board, seq, client_id, author, name, text, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			cmd.Board, ev.Seq, cmd.ID, cmd.Author, cmd.Name, cmd.Text, at.UnixMilli())
+	case board.KindEdit:
+		ev.Text = cmd.Text
+		_, err = tx.Exec(`UPDATE messages SET text = ?, edited_at = ? WHERE board = ? AND seq = ?`, cmd.Text, at.UnixMilli(), cmd.Board, cmd.Target)
+	case board.KindDelete:
+		_, err = tx.Exec(`UPDATE messages SET text = '', deleted = 1 WHERE board = ? AND seq = ?`, cmd.Board, cmd.Target)
+		if err == nil { // a deleted message's words go from its edits too
+			_, err = tx.Exec(`UPDATE events SET text = '' WHERE board = ? AND target = ? AND kind = ?`, cmd.Board, cmd.Target, board.KindEdit)
+		}
+	default:
+		return ev, false, fmt.Errorf("sqlite: unknown event kind %d", cmd.Kind)
+	}
+	if err != nil {
+		return ev, false, err
+	}
+	if _, err := tx.Exec(`INSERT INTO events (board, seq, kind, target, text, at) VALUES (?, ?, ?, ?, ?, ?)`,
+		cmd.Board, ev.Seq, cmd.Kind, ev.Target, ev.Text, at.UnixMilli()); err != nil {
+		return ev, false, err
+	}
+	s.heads[cmd.Board] = ev.Seq
+	return ev, false, nil
+}
+
+func fromMillis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}

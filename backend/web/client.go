@@ -1,0 +1,147 @@
+package web
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"liveboard/backend/board"
+)
+
+// client is one WebSocket as a board subscriber. Frames wait in a bounded
+// queue; a writer goroutine runs only while there is something to write,
+// so an idle connection costs one goroutine (its reader).
+type client struct {
+	conn     *websocket.Conn
+	maxQueue int
+
+	mu      sync.Mutex
+	queue   []item
+	live    bool  // the catch-up is done: queued frames may go out
+	minSeq  int64 // events up to here were sent by the catch-up
+	writing bool
+	closed  bool
+}
+
+// item is one queued frame, or a batch (a history answer) that counts as one.
+type item struct {
+	seq   int64 // 0 for frames outside the log
+	frame []byte
+	batch [][]byte
+}
+
+// Deliver is called by the broker; it never blocks.
+func (c *client) Deliver(seq int64, frame []byte) { c.enqueue(item{seq: seq, frame: frame}) }
+
+func (c *client) enqueue(it item) {
+	c.mu.Lock()
+	if c.closed || (it.seq != 0 && it.seq <= c.minSeq) {
+		c.mu.Unlock()
+		return
+	}
+	if len(c.queue) >= c.maxQueue {
+		c.closed = true
+		c.mu.Unlock()
+		go closeSlow(c.conn)
+		return
+	}
+	c.queue = append(c.queue, it)
+	start := c.live && !c.writing
+	c.writing = c.writing || start
+	c.mu.Unlock()
+	if start {
+		go c.drain()
+	}
+}
+
+// goLive ends the catch-up, which sent every event up to head: queued
+// events up to head are dropped as duplicates, and the rest go out.
+func (c *client) goLive(head int64) {
+	c.mu.Lock()
+	c.minSeq, c.live = head, true
+	kept := c.queue[:0]
+	for _, it := range c.queue {
+		if it.seq == 0 || it.seq > head {
+			kept = append(kept, it)
+		}
+	}
+	c.queue = kept
+	start := len(c.queue) > 0 && !c.writing
+	c.writing = c.writing || start
+	c.mu.Unlock()
+	if start {
+		go c.drain()
+	}
+}
+
+// drain writes queued frames until the queue is empty.
+func (c *client) drain() {
+	var batch []item
+	for {
+		c.mu.Lock()
+		if len(c.queue) == 0 || c.closed {
+			c.writing = false
+			c.queue = c.queue[:0]
+			c.mu.Unlock()
+			return
+		}
+		batch, c.queue = c.queue, batch[:0]
+		c.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), board.WriteTimeout)
+		err := writeItems(ctx, c.conn, batch)
+		cancel()
+		clear(batch)
+		if err != nil {
+			c.shut()
+			c.conn.CloseNow()
+			return
+		}
+	}
+}
+
+func writeItems(ctx context.Context, conn *websocket.Conn, items []item) error {
+	for _, it := range items {
+		if it.frame != nil {
+			if err := conn.Write(ctx, websocket.MessageText, it.frame); err != nil {
+				return err
+			}
+		}
+		for _, f := range it.batch {
+			if err := conn.Write(ctx, websocket.MessageText, f); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// shut stops all further queuing.
+func (c *client) shut() {
+	c.mu.Lock()
+	c.closed = true
+	c.queue = nil
+	c.mu.Unlock()
+}
+
+// closeSlow closes a client that fell behind its queue: with 1013 if the
+// close frame can still be written, else by dropping the connection. The
+// client resumes with after, so nothing is lost.
+func closeSlow(conn *websocket.Conn) {
+	closeWithin(conn, websocket.StatusTryAgainLater, "too slow: resume with after")
+}
+
+// closeWithin closes conn with code, or drops it after CloseTimeout.
+func closeWithin(conn *websocket.Conn, code websocket.StatusCode, reason string) {
+	done := make(chan struct{})
+	go func() {
+		conn.Close(code, reason)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(board.CloseTimeout):
+		conn.CloseNow()
+	}
+}

@@ -1,0 +1,390 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/coder/websocket"
+
+	"liveboard/backend/board"
+	"liveboard/shared/protocol"
+)
+
+// SocketOptions configure the WebSocket endpoint.
+type SocketOptions struct {
+	// AllowOrigins are origin host patterns accepted besides the page's own
+	// (coder/websocket's OriginPatterns). Empty: same origin only.
+	AllowOrigins []string
+	// SendQueue bounds the frames waiting for a slow reader (default
+	// board.DefaultSendQueue).
+	SendQueue int
+	Logger    *slog.Logger
+}
+
+// Sockets is the WebSocket endpoint, GET /ws?board=NAME. It also tracks
+// open sockets, to ping them and to close them with 1001 on shutdown.
+type Sockets struct {
+	svc  *board.Service
+	opt  SocketOptions
+	mu   sync.Mutex
+	open map[*websocket.Conn]struct{}
+	stop chan struct{}
+	once sync.Once
+}
+
+// NewSockets makes the endpoint and starts its pinger.
+func NewSockets(svc *board.Service, opt SocketOptions) *Sockets {
+	if opt.SendQueue <= 0 {
+		opt.SendQueue = board.DefaultSendQueue
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	s := &Sockets{svc: svc, opt: opt, open: make(map[*websocket.Conn]struct{}), stop: make(chan struct{})}
+	go s.pingLoop()
+	return s
+}
+
+// Shutdown closes every socket with 1001 (going away); clients reconnect
+// to another node or to this one when it is back.
+func (s *Sockets) Shutdown() {
+	s.once.Do(func() { close(s.stop) })
+	s.mu.Lock()
+	conns := make([]*websocket.Conn, 0, len(s.open))
+	for c := range s.open {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, c := range conns {
+		wg.Add(1)
+		go func() { defer wg.Done(); closeWithin(c, websocket.StatusGoingAway, "server shutting down") }()
+	}
+	wg.Wait()
+}
+
+// pingLoop pings every socket each PingInterval and drops those that do
+// not answer. Pings are spread over the interval, not sent all at once.
+func (s *Sockets) pingLoop() {
+	t := time.NewTicker(board.PingInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+		}
+		s.mu.Lock()
+		conns := make([]*websocket.Conn, 0, len(s.open))
+		for c := range s.open {
+			conns = append(conns, c)
+		}
+		s.mu.Unlock()
+		for i, c := range conns {
+			go func() {
+				ctx, cancel := context.WithTimeout(context.Background(), board.PingTimeout)
+				defer cancel()
+				if c.Ping(ctx) != nil {
+					c.CloseNow()
+				}
+			}()
+			if i%100 == 99 {
+				time.Sleep(board.PingInterval / 4 / time.Duration(len(conns)/100+1))
+			}
+		}
+	}
+}
+
+func (s *Sockets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name := r.URL.Query().Get("board")
+	if name == "" {
+		name = protocol.DefaultBoard
+	}
+	if !protocol.ValidBoard(name) {
+		http.Error(w, "400 bad request: "+protocol.ErrBadBoard.Error(), http.StatusBadRequest)
+		return
+	}
+	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.opt.AllowOrigins})
+	if err != nil {
+		return // Accept answered (403 for a foreign origin)
+	}
+	conn.SetReadLimit(protocol.MaxFrameBytes)
+	s.mu.Lock()
+	s.open[conn] = struct{}{}
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.open, conn)
+		s.mu.Unlock()
+		conn.CloseNow()
+	}()
+	select {
+	case <-s.stop:
+		conn.Close(websocket.StatusGoingAway, "server shutting down")
+		return
+	default:
+	}
+	(&session{s: s, conn: conn, board: name}).run(r)
+}
+
+// session is one socket's conversation.
+type session struct {
+	s      *Sockets
+	conn   *websocket.Conn
+	board  string
+	author string
+	name   string
+	admin  bool
+	client *client
+	bucket board.Bucket
+}
+
+func (ss *session) run(r *http.Request) {
+	ctx := context.Background() // the socket's life, not the request's
+	hello, ok := ss.readHello(ctx)
+	if !ok {
+		return
+	}
+	ss.author, ss.admin = ss.s.svc.Identify(hello.Token)
+	ss.name = hello.Name
+	if ss.name == "" {
+		ss.name = protocol.DefaultName(ss.author)
+	}
+
+	// Subscribe before the catch-up query: nothing falls between the two.
+	ss.client = &client{conn: ss.conn, maxQueue: ss.s.opt.SendQueue}
+	unsubscribe := ss.s.svc.Broker.Subscribe(ss.board, ss.client)
+	defer unsubscribe()
+	defer ss.client.shut()
+	head, err := ss.catchUp(ctx, hello.After)
+	if err != nil {
+		ss.s.opt.Logger.Warn("catch-up failed", "board", ss.board, "err", err)
+		closeWithin(ss.conn, websocket.StatusInternalError, "catch-up failed")
+		return
+	}
+	ss.client.goLive(head)
+	leave := ss.s.svc.Presence.Join(ss.board, ss.author, ss.name)
+	defer leave()
+	ss.client.Deliver(0, ss.s.svc.Presence.PresenceFrame(ss.board))
+
+	for {
+		f, ok := ss.read(ctx)
+		if !ok {
+			return
+		}
+		if !ss.handle(ctx, f) {
+			return
+		}
+	}
+}
+
+// read returns the next frame, answering bad JSON with an error frame. It
+// reports false when the socket is done.
+func (ss *session) read(ctx context.Context) (protocol.ClientFrame, bool) {
+	for {
+		typ, data, err := ss.conn.Read(ctx)
+		if err != nil {
+			return protocol.ClientFrame{}, false // closed, 1009 for a frame over the limit
+		}
+		if typ != websocket.MessageText {
+			closeWithin(ss.conn, websocket.StatusUnsupportedData, "frames are JSON text")
+			return protocol.ClientFrame{}, false
+		}
+		if !utf8.Valid(data) {
+			closeWithin(ss.conn, websocket.StatusInvalidFramePayloadData, "text frame is not UTF-8")
+			return protocol.ClientFrame{}, false
+		}
+		var f protocol.ClientFrame
+		if err := json.Unmarshal(data, &f); err != nil {
+			ss.reply(board.ErrorFrame(protocol.CodeBadRequest, "frame is not a JSON object: "+err.Error(), ""))
+			continue
+		}
+		return f, true
+	}
+}
+
+// readHello waits HelloTimeout for a valid hello; a socket without one is
+// closed with 1008. (A deadline on Read itself would make coder/websocket
+// drop the socket without a close frame, so a timer closes it instead.)
+func (ss *session) readHello(ctx context.Context) (protocol.ClientFrame, bool) {
+	late := time.AfterFunc(protocol.HelloTimeout, func() {
+		closeWithin(ss.conn, websocket.StatusPolicyViolation, "no hello within 10 s")
+	})
+	typ, data, err := ss.conn.Read(ctx)
+	if !late.Stop() || err != nil {
+		return protocol.ClientFrame{}, false
+	}
+	switch {
+	case typ != websocket.MessageText:
+		closeWithin(ss.conn, websocket.StatusUnsupportedData, "frames are JSON text")
+		return protocol.ClientFrame{}, false
+	case !utf8.Valid(data):
+		closeWithin(ss.conn, websocket.StatusInvalidFramePayloadData, "text frame is not UTF-8")
+		return protocol.ClientFrame{}, false
+	}
+	var f protocol.ClientFrame
+	err = json.Unmarshal(data, &f)
+	if err == nil && f.Type != protocol.TypeHello {
+		err = errors.New("the first frame must be hello")
+	}
+	if err == nil {
+		err = protocol.ValidToken(f.Token)
+	}
+	if err == nil {
+		f.Name, err = protocol.NormalizeName(f.Name)
+	}
+	if err == nil && f.After != nil && *f.After < 0 {
+		err = errors.New("after must not be negative")
+	}
+	if err != nil {
+		closeWithin(ss.conn, websocket.StatusPolicyViolation, "bad hello: "+err.Error())
+		return protocol.ClientFrame{}, false
+	}
+	return f, true
+}
+
+// catchUp sends welcome, what the client missed, and synced, straight to
+// the socket (the queue holds live events meanwhile). It returns the head
+// it caught up to.
+func (ss *session) catchUp(ctx context.Context, after *int64) (int64, error) {
+	ctx, cancel := context.WithTimeout(ctx, 4*board.WriteTimeout)
+	defer cancel()
+	store := ss.s.svc.Store
+	write := func(frame any) error { return ss.conn.Write(ctx, websocket.MessageText, board.Encode(frame)) }
+	welcome := func(head int64) error {
+		return write(protocol.Welcome{Type: protocol.TypeWelcome, Board: ss.board, You: ss.author, Name: ss.name, Head: head})
+	}
+	var head int64
+	if after == nil {
+		msgs, h, err := store.Latest(ctx, ss.board, protocol.DefaultPageLimit)
+		if err != nil {
+			return 0, err
+		}
+		head = h
+		if err := welcome(head); err != nil {
+			return 0, err
+		}
+		for _, m := range msgs {
+			if err := write(board.MessageFrame(m)); err != nil {
+				return 0, err
+			}
+		}
+	} else {
+		h, err := store.Head(ctx, ss.board)
+		if err != nil {
+			return 0, err
+		}
+		head = h
+		if err := welcome(head); err != nil {
+			return 0, err
+		}
+		for cur := *after; cur < head; {
+			evs, err := store.Events(ctx, ss.board, cur, board.CatchupPage)
+			if err != nil {
+				return 0, err
+			}
+			if len(evs) == 0 {
+				break
+			}
+			for _, ev := range evs {
+				if ev.Seq > head {
+					break
+				}
+				if err := write(board.EventFrame(ev)); err != nil {
+					return 0, err
+				}
+			}
+			cur = evs[len(evs)-1].Seq
+		}
+	}
+	return head, write(protocol.Synced{Type: protocol.TypeSynced, Head: head})
+}
+
+func (ss *session) reply(frame []byte) { ss.client.Deliver(0, frame) }
+
+func (ss *session) replyErr(err error, id string) bool {
+	code, ok := board.ErrorCode(err)
+	if !ok {
+		// The store failed: close, and let the client resend from its outbox.
+		ss.s.opt.Logger.Error("store failed", "board", ss.board, "err", err)
+		closeWithin(ss.conn, websocket.StatusInternalError, "storage failed, retry")
+		return false
+	}
+	ss.reply(board.ErrorFrame(code, err.Error(), id))
+	return true
+}
+
+// handle acts on one frame. It reports false when the socket must close.
+func (ss *session) handle(ctx context.Context, f protocol.ClientFrame) bool {
+	svc := ss.s.svc
+	switch f.Type {
+	case protocol.TypePing:
+		ss.reply(pongFrame)
+	case protocol.TypePost:
+		if !ss.bucket.Allow(svc.Rate, time.Now()) {
+			ss.reply(board.ErrorFrame(protocol.CodeRateLimited, "too many posts: wait a few seconds", f.ID))
+			return true
+		}
+		if f.Name != "" {
+			name, err := protocol.NormalizeName(f.Name)
+			if err != nil {
+				return ss.replyErr(err, f.ID)
+			}
+			ss.name = name
+			svc.Presence.Rename(ss.board, ss.author, name)
+		}
+		seq, _, err := svc.Post(ctx, ss.board, ss.author, ss.name, f.ID, f.Text)
+		if err != nil {
+			return ss.replyErr(err, f.ID)
+		}
+		ss.reply(board.Encode(protocol.Ack{Type: protocol.TypeAck, ID: f.ID, Seq: seq}))
+	case protocol.TypeEdit:
+		if err := svc.Edit(ctx, ss.board, ss.author, f.Seq, f.Text); err != nil {
+			return ss.replyErr(err, "")
+		}
+	case protocol.TypeDelete:
+		if err := svc.Delete(ctx, ss.board, ss.author, ss.admin, f.Seq); err != nil {
+			return ss.replyErr(err, "")
+		}
+	case protocol.TypeHistory:
+		return ss.history(ctx, f)
+	case protocol.TypeHello:
+		ss.reply(board.ErrorFrame(protocol.CodeBadRequest, "hello was already received", ""))
+	default:
+		ss.reply(board.ErrorFrame(protocol.CodeBadRequest, "unknown frame type", f.ID))
+	}
+	return true
+}
+
+var pongFrame = board.Encode(protocol.Pong{Type: protocol.TypePong})
+
+func (ss *session) history(ctx context.Context, f protocol.ClientFrame) bool {
+	limit := f.Limit
+	if limit == 0 {
+		limit = protocol.DefaultPageLimit
+	}
+	if limit < 1 || limit > protocol.MaxHistoryLimit {
+		return ss.replyErr(protocol.ErrBadLimit, "")
+	}
+	before := f.Before
+	if before <= 0 {
+		before = 1 << 62 // the newest page
+	}
+	msgs, more, err := ss.s.svc.Store.Before(ctx, ss.board, before, limit)
+	if err != nil {
+		return ss.replyErr(err, "")
+	}
+	batch := make([][]byte, 0, len(msgs)+1)
+	for _, m := range msgs {
+		batch = append(batch, board.Encode(board.MessageFrame(m)))
+	}
+	batch = append(batch, board.Encode(protocol.HistoryEnd{Type: protocol.TypeHistoryEnd, More: more}))
+	ss.client.enqueue(item{batch: batch})
+	return true
+}
