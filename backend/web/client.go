@@ -1,7 +1,10 @@
 package web
 
 import (
+	"bufio"
 	"context"
+	"net"
+	"net/http"
 	"sync"
 	"time"
 
@@ -15,6 +18,7 @@ import (
 // so an idle connection costs one goroutine (its reader).
 type client struct {
 	conn     *websocket.Conn
+	raw      net.Conn // under conn, to drop it when a close frame cannot go out
 	maxQueue int
 
 	mu      sync.Mutex
@@ -44,7 +48,7 @@ func (c *client) enqueue(it item) {
 	if len(c.queue) >= c.maxQueue {
 		c.closed = true
 		c.mu.Unlock()
-		go closeSlow(c.conn)
+		go closeSlow(c.conn, c.raw)
 		return
 	}
 	c.queue = append(c.queue, it)
@@ -95,7 +99,7 @@ func (c *client) drain() {
 		clear(batch)
 		if err != nil {
 			c.shut()
-			c.conn.CloseNow()
+			c.raw.Close()
 			return
 		}
 	}
@@ -128,12 +132,14 @@ func (c *client) shut() {
 // closeSlow closes a client that fell behind its queue: with 1013 if the
 // close frame can still be written, else by dropping the connection. The
 // client resumes with after, so nothing is lost.
-func closeSlow(conn *websocket.Conn) {
-	closeWithin(conn, websocket.StatusTryAgainLater, "too slow: resume with after")
+func closeSlow(conn *websocket.Conn, raw net.Conn) {
+	closeWithin(conn, raw, websocket.StatusTryAgainLater, "too slow: resume with after")
 }
 
-// closeWithin closes conn with code, or drops it after CloseTimeout.
-func closeWithin(conn *websocket.Conn, code websocket.StatusCode, reason string) {
+// closeWithin closes conn with code, or drops raw, the socket under it,
+// after CloseTimeout. (conn.CloseNow cannot do that: once Close has begun,
+// coder/websocket makes CloseNow wait for it.)
+func closeWithin(conn *websocket.Conn, raw net.Conn, code websocket.StatusCode, reason string) {
 	done := make(chan struct{})
 	go func() {
 		conn.Close(code, reason)
@@ -142,6 +148,19 @@ func closeWithin(conn *websocket.Conn, code websocket.StatusCode, reason string)
 	select {
 	case <-done:
 	case <-time.After(board.CloseTimeout):
-		conn.CloseNow()
+		raw.Close()
+		<-done
 	}
+}
+
+// hijackRecorder keeps the connection coder/websocket's Accept hijacks.
+type hijackRecorder struct {
+	http.ResponseWriter
+	conn net.Conn
+}
+
+func (h *hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, rw, err := http.NewResponseController(h.ResponseWriter).Hijack()
+	h.conn = c
+	return c, rw, err
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"maps"
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -33,7 +35,7 @@ type Sockets struct {
 	svc  *board.Service
 	opt  SocketOptions
 	mu   sync.Mutex
-	open map[*websocket.Conn]struct{}
+	open map[*websocket.Conn]net.Conn
 	stop chan struct{}
 	once sync.Once
 }
@@ -46,7 +48,7 @@ func NewSockets(svc *board.Service, opt SocketOptions) *Sockets {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
-	s := &Sockets{svc: svc, opt: opt, open: make(map[*websocket.Conn]struct{}), stop: make(chan struct{})}
+	s := &Sockets{svc: svc, opt: opt, open: make(map[*websocket.Conn]net.Conn), stop: make(chan struct{})}
 	go s.pingLoop()
 	return s
 }
@@ -56,15 +58,12 @@ func NewSockets(svc *board.Service, opt SocketOptions) *Sockets {
 func (s *Sockets) Shutdown() {
 	s.once.Do(func() { close(s.stop) })
 	s.mu.Lock()
-	conns := make([]*websocket.Conn, 0, len(s.open))
-	for c := range s.open {
-		conns = append(conns, c)
-	}
+	open := maps.Clone(s.open)
 	s.mu.Unlock()
 	var wg sync.WaitGroup
-	for _, c := range conns {
+	for c, raw := range open {
 		wg.Add(1)
-		go func() { defer wg.Done(); closeWithin(c, websocket.StatusGoingAway, "server shutting down") }()
+		go func() { defer wg.Done(); closeWithin(c, raw, websocket.StatusGoingAway, "server shutting down") }()
 	}
 	wg.Wait()
 }
@@ -81,17 +80,18 @@ func (s *Sockets) pingLoop() {
 		case <-t.C:
 		}
 		s.mu.Lock()
-		conns := make([]*websocket.Conn, 0, len(s.open))
-		for c := range s.open {
-			conns = append(conns, c)
+		conns := make([]net.Conn, 0, len(s.open))
+		socks := make([]*websocket.Conn, 0, len(s.open))
+		for c, raw := range s.open {
+			socks, conns = append(socks, c), append(conns, raw)
 		}
 		s.mu.Unlock()
-		for i, c := range conns {
+		for i, c := range socks {
 			go func() {
 				ctx, cancel := context.WithTimeout(context.Background(), board.PingTimeout)
 				defer cancel()
 				if c.Ping(ctx) != nil {
-					c.CloseNow()
+					conns[i].Close()
 				}
 			}()
 			if i%100 == 99 {
@@ -110,33 +110,37 @@ func (s *Sockets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "400 bad request: "+protocol.ErrBadBoard.Error(), http.StatusBadRequest)
 		return
 	}
-	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.opt.AllowOrigins})
+	rec := &hijackRecorder{ResponseWriter: w}
+	conn, err := websocket.Accept(rec, r, &websocket.AcceptOptions{OriginPatterns: s.opt.AllowOrigins})
 	if err != nil {
 		return // Accept answered (403 for a foreign origin)
 	}
+	raw := rec.conn
 	conn.SetReadLimit(protocol.MaxFrameBytes)
 	s.mu.Lock()
-	s.open[conn] = struct{}{}
+	s.open[conn] = raw
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
 		delete(s.open, conn)
 		s.mu.Unlock()
 		conn.CloseNow()
+		raw.Close()
 	}()
 	select {
 	case <-s.stop:
-		conn.Close(websocket.StatusGoingAway, "server shutting down")
+		closeWithin(conn, raw, websocket.StatusGoingAway, "server shutting down")
 		return
 	default:
 	}
-	(&session{s: s, conn: conn, board: name}).run(r)
+	(&session{s: s, conn: conn, raw: raw, board: name}).run(r)
 }
 
 // session is one socket's conversation.
 type session struct {
 	s      *Sockets
 	conn   *websocket.Conn
+	raw    net.Conn
 	board  string
 	author string
 	name   string
@@ -158,14 +162,14 @@ func (ss *session) run(r *http.Request) {
 	}
 
 	// Subscribe before the catch-up query: nothing falls between the two.
-	ss.client = &client{conn: ss.conn, maxQueue: ss.s.opt.SendQueue}
+	ss.client = &client{conn: ss.conn, raw: ss.raw, maxQueue: ss.s.opt.SendQueue}
 	unsubscribe := ss.s.svc.Broker.Subscribe(ss.board, ss.client)
 	defer unsubscribe()
 	defer ss.client.shut()
 	head, err := ss.catchUp(ctx, hello.After)
 	if err != nil {
 		ss.s.opt.Logger.Warn("catch-up failed", "board", ss.board, "err", err)
-		closeWithin(ss.conn, websocket.StatusInternalError, "catch-up failed")
+		closeWithin(ss.conn, ss.raw, websocket.StatusInternalError, "catch-up failed")
 		return
 	}
 	ss.client.goLive(head)
@@ -193,11 +197,11 @@ func (ss *session) read(ctx context.Context) (protocol.ClientFrame, bool) {
 			return protocol.ClientFrame{}, false // closed, 1009 for a frame over the limit
 		}
 		if typ != websocket.MessageText {
-			closeWithin(ss.conn, websocket.StatusUnsupportedData, "frames are JSON text")
+			closeWithin(ss.conn, ss.raw, websocket.StatusUnsupportedData, "frames are JSON text")
 			return protocol.ClientFrame{}, false
 		}
 		if !utf8.Valid(data) {
-			closeWithin(ss.conn, websocket.StatusInvalidFramePayloadData, "text frame is not UTF-8")
+			closeWithin(ss.conn, ss.raw, websocket.StatusInvalidFramePayloadData, "text frame is not UTF-8")
 			return protocol.ClientFrame{}, false
 		}
 		var f protocol.ClientFrame
@@ -214,7 +218,7 @@ func (ss *session) read(ctx context.Context) (protocol.ClientFrame, bool) {
 // drop the socket without a close frame, so a timer closes it instead.)
 func (ss *session) readHello(ctx context.Context) (protocol.ClientFrame, bool) {
 	late := time.AfterFunc(protocol.HelloTimeout, func() {
-		closeWithin(ss.conn, websocket.StatusPolicyViolation, "no hello within 10 s")
+		closeWithin(ss.conn, ss.raw, websocket.StatusPolicyViolation, "no hello within 10 s")
 	})
 	typ, data, err := ss.conn.Read(ctx)
 	if !late.Stop() || err != nil {
@@ -222,10 +226,10 @@ func (ss *session) readHello(ctx context.Context) (protocol.ClientFrame, bool) {
 	}
 	switch {
 	case typ != websocket.MessageText:
-		closeWithin(ss.conn, websocket.StatusUnsupportedData, "frames are JSON text")
+		closeWithin(ss.conn, ss.raw, websocket.StatusUnsupportedData, "frames are JSON text")
 		return protocol.ClientFrame{}, false
 	case !utf8.Valid(data):
-		closeWithin(ss.conn, websocket.StatusInvalidFramePayloadData, "text frame is not UTF-8")
+		closeWithin(ss.conn, ss.raw, websocket.StatusInvalidFramePayloadData, "text frame is not UTF-8")
 		return protocol.ClientFrame{}, false
 	}
 	var f protocol.ClientFrame
@@ -243,7 +247,7 @@ func (ss *session) readHello(ctx context.Context) (protocol.ClientFrame, bool) {
 		err = errors.New("after must not be negative")
 	}
 	if err != nil {
-		closeWithin(ss.conn, websocket.StatusPolicyViolation, "bad hello: "+err.Error())
+		closeWithin(ss.conn, ss.raw, websocket.StatusPolicyViolation, "bad hello: "+err.Error())
 		return protocol.ClientFrame{}, false
 	}
 	return f, true
@@ -313,7 +317,7 @@ func (ss *session) replyErr(err error, id string) bool {
 	if !ok {
 		// The store failed: close, and let the client resend from its outbox.
 		ss.s.opt.Logger.Error("store failed", "board", ss.board, "err", err)
-		closeWithin(ss.conn, websocket.StatusInternalError, "storage failed, retry")
+		closeWithin(ss.conn, ss.raw, websocket.StatusInternalError, "storage failed, retry")
 		return false
 	}
 	ss.reply(board.ErrorFrame(code, err.Error(), id))
