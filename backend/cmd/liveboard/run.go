@@ -71,6 +71,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fmt.Fprintf(stdout, "liveboard listening on %s://%s\n", scheme, l.Addr())
 	log.Info("listening", "addr", l.Addr().String(), "data", cfg.data, "tls", cfg.tlsCert != "")
 
+	go freeMemoryOnSIGUSR1(ctx, log)
+
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()
 	select {

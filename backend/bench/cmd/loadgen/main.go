@@ -1,0 +1,94 @@
+// Command loadgen is bench:ws. It runs liveboard and the naive net/http +
+// coder/websocket hub (peer-wshub) one after the other under the same
+// load, on loopback only, and stops by itself:
+//
+//   - fan-out: N subscribers on one board (ramped up; source addresses
+//     spread over 127.0.0.0/8 so ports do not run out), posts at a fixed
+//     rate (delivery latency p50/p99), then posts as fast as acks allow
+//     (saturated deliveries/s); server RSS per idle and busy connection.
+//   - durable posts: 100 concurrent posters, acked posts/s, against the
+//     same SQLite store committing one transaction per post.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"syscall"
+	"time"
+)
+
+type config struct {
+	liveboard, peer string
+	subs            int
+	rate            int
+	fixedFor        time.Duration
+	saturateFor     time.Duration
+	posters         int
+	durableFor      time.Duration
+	only            string
+}
+
+func main() {
+	var c config
+	flag.StringVar(&c.liveboard, "liveboard", "../../bin/liveboard", "the liveboard binary")
+	flag.StringVar(&c.peer, "peer", "", "the peer-wshub binary (default: built here)")
+	flag.IntVar(&c.subs, "subs", 10_000, "subscribers on the board")
+	flag.IntVar(&c.rate, "rate", 5, "posts per second in the fixed-rate phase")
+	flag.DurationVar(&c.fixedFor, "fixed-for", 15*time.Second, "length of the fixed-rate phase")
+	flag.DurationVar(&c.saturateFor, "saturate-for", 10*time.Second, "length of the saturated phase")
+	flag.IntVar(&c.posters, "posters", 100, "concurrent posters in the durable-posts mode")
+	flag.DurationVar(&c.durableFor, "durable-for", 5*time.Second, "length of each durable-posts run")
+	flag.StringVar(&c.only, "only", "", "fanout or durable (default both)")
+	flag.Parse()
+	raiseFileLimit()
+	if err := run(c); err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		os.Exit(1)
+	}
+}
+
+func raiseFileLimit() {
+	var l syscall.Rlimit
+	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l) == nil {
+		l.Cur = l.Max
+		syscall.Setrlimit(syscall.RLIMIT_NOFILE, &l)
+	}
+}
+
+func run(c config) error {
+	work, err := os.MkdirTemp("", "loadgen-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	if c.peer == "" {
+		c.peer = work + "/peer-wshub"
+		if err := goBuild(c.peer, "./cmd/peer-wshub"); err != nil {
+			return err
+		}
+	}
+	if c.only == "" || c.only == "fanout" {
+		var rows []fanoutResult
+		for _, target := range []struct {
+			name string
+			cmd  []string
+		}{
+			{"liveboard", []string{c.liveboard, "-addr", "127.0.0.1:0", "-data", work + "/data", "-post-burst", "1000000000", "-send-queue", "4096", "-max-conns", "30000"}},
+			{"net/http + coder/websocket hub", []string{c.peer, "-addr", "127.0.0.1:0"}},
+		} {
+			r, err := fanout(c, target.name, target.cmd)
+			if err != nil {
+				return fmt.Errorf("%s: %w", target.name, err)
+			}
+			rows = append(rows, r)
+		}
+		printFanout(c, rows)
+	}
+	if c.only == "" || c.only == "durable" {
+		if err := durable(c, work); err != nil {
+			return err
+		}
+	}
+	return nil
+}
