@@ -14,8 +14,9 @@ import (
 )
 
 // client is one WebSocket as a board subscriber. Frames wait in a bounded
-// queue; a writer goroutine runs only while there is something to write,
-// so an idle connection costs one goroutine (its reader).
+// queue. A writer goroutine runs while frames come, and ends after
+// writerLinger without any, so an idle connection costs one goroutine (its
+// reader) and a busy one does not start a goroutine per frame.
 type client struct {
 	conn     *websocket.Conn
 	raw      net.Conn // under conn, to drop it when a close frame cannot go out
@@ -27,7 +28,12 @@ type client struct {
 	minSeq  int64 // events up to here were sent by the catch-up
 	writing bool
 	closed  bool
+	wake    chan struct{} // tells a lingering writer there is more
 }
+
+// writerLinger is how long a writer goroutine waits for more frames
+// before it ends.
+const writerLinger = 5 * time.Second
 
 // item is one queued frame, or a batch (a history answer) that counts as one.
 type item struct {
@@ -57,6 +63,11 @@ func (c *client) enqueue(it item) {
 	c.mu.Unlock()
 	if start {
 		go c.drain()
+	} else {
+		select {
+		case c.wake <- struct{}{}:
+		default:
+		}
 	}
 }
 
@@ -80,22 +91,40 @@ func (c *client) goLive(head int64) {
 	}
 }
 
-// drain writes queued frames until the queue is empty.
+// drain writes queued frames, then waits up to writerLinger for more.
 func (c *client) drain() {
 	var batch []item
+	linger := time.NewTimer(writerLinger)
+	defer linger.Stop()
 	for {
 		c.mu.Lock()
-		if len(c.queue) == 0 || c.closed {
+		if c.closed {
 			c.writing = false
-			c.queue = c.queue[:0]
 			c.mu.Unlock()
 			return
 		}
+		if len(c.queue) == 0 {
+			c.mu.Unlock()
+			linger.Reset(writerLinger)
+			select {
+			case <-c.wake:
+				continue
+			case <-linger.C:
+			}
+			c.mu.Lock()
+			if len(c.queue) == 0 || c.closed {
+				c.writing = false
+				c.mu.Unlock()
+				return
+			}
+		}
 		batch, c.queue = c.queue, batch[:0]
 		c.mu.Unlock()
-		ctx, cancel := context.WithTimeout(context.Background(), board.WriteTimeout)
-		err := writeItems(ctx, c.conn, batch)
-		cancel()
+		// A deadline on the socket, not a context per write: no timer and
+		// no allocation per frame.
+		c.raw.SetWriteDeadline(time.Now().Add(board.WriteTimeout))
+		err := writeItems(context.Background(), c.conn, batch)
+		c.raw.SetWriteDeadline(time.Time{}) // close frames and pings come later
 		clear(batch)
 		if err != nil {
 			c.shut()

@@ -193,7 +193,7 @@ func (ss *session) join(ctx context.Context, hello protocol.ClientFrame) (func()
 		ss.name = protocol.DefaultName(ss.author)
 	}
 	// Subscribe before the catch-up query: nothing falls between the two.
-	ss.client = &client{conn: ss.conn, raw: ss.raw, maxQueue: ss.s.opt.SendQueue}
+	ss.client = &client{conn: ss.conn, raw: ss.raw, maxQueue: ss.s.opt.SendQueue, wake: make(chan struct{}, 1)}
 	unsubscribe := ss.s.svc.Broker.Subscribe(ss.board, ss.client)
 	head, err := ss.catchUp(ctx, hello.After)
 	if err != nil {

@@ -39,7 +39,23 @@ type Store struct {
 	maxBatch int
 	onCommit func([]board.Event)
 	heads    map[string]int64 // the writer's view of each board's head
+	stmts    map[string]*sql.Stmt
 }
+
+// The writer's statements, prepared once: preparing each time costs more
+// than running them.
+const (
+	qFindPost    = `SELECT seq, name, text, at, edited_at, deleted FROM messages WHERE board = ? AND author = ? AND client_id = ?`
+	qFindTarget  = `SELECT author, deleted FROM messages WHERE board = ? AND seq = ?`
+	qHead        = `SELECT MAX(seq) FROM events WHERE board = ?`
+	qInsertPost  = `INSERT INTO messages (board, seq, client_id, author, name, text, at) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	qEdit        = `UPDATE messages SET text = ?, edited_at = ? WHERE board = ? AND seq = ?`
+	qDelete      = `UPDATE messages SET text = '', deleted = 1 WHERE board = ? AND seq = ?`
+	qBlankEdits  = `UPDATE events SET text = '' WHERE board = ? AND target = ? AND kind = ?`
+	qInsertEvent = `INSERT INTO events (board, seq, kind, target, text, at) VALUES (?, ?, ?, ?, ?, ?)`
+)
+
+var writerQueries = []string{qFindPost, qFindTarget, qHead, qInsertPost, qEdit, qDelete, qBlankEdits, qInsertEvent}
 
 type appendReq struct {
 	cmd   board.Command
@@ -71,8 +87,19 @@ func Open(dir string, opt Options) (*Store, error) {
 		return nil, err
 	}
 	r.SetMaxOpenConns(4)
+	stmts := make(map[string]*sql.Stmt, len(writerQueries))
+	for _, q := range writerQueries {
+		st, err := w.Prepare(q)
+		if err != nil {
+			w.Close()
+			r.Close()
+			return nil, fmt.Errorf("sqlite: prepare: %w", err)
+		}
+		stmts[q] = st
+	}
 	s := &Store{
-		w: w, r: r,
+		stmts: stmts,
+		w:     w, r: r,
 		reqs:     make(chan *appendReq, MaxBatch),
 		done:     make(chan struct{}),
 		maxBatch: opt.MaxBatch,
@@ -196,7 +223,7 @@ func (s *Store) head(tx *sql.Tx, b string) (int64, error) {
 		return h, nil
 	}
 	var h sql.NullInt64
-	if err := tx.QueryRow(`SELECT MAX(seq) FROM events WHERE board = ?`, b).Scan(&h); err != nil {
+	if err := s.stmt(tx, qHead).QueryRow(b).Scan(&h); err != nil {
 		return 0, err
 	}
 	s.heads[b] = h.Int64
@@ -210,7 +237,7 @@ func (s *Store) apply(tx *sql.Tx, cmd board.Command) (board.Event, bool, error) 
 	if cmd.Kind == board.KindPost {
 		var m board.Message
 		var atMs, editedMs int64
-		err := tx.QueryRow(`SELECT seq, name, text, at, edited_at, deleted FROM messages WHERE board = ? AND author = ? AND client_id = ?`,
+		err := s.stmt(tx, qFindPost).QueryRow(
 			cmd.Board, cmd.Author, cmd.ID).Scan(&m.Seq, &m.Name, &m.Text, &atMs, &editedMs, &m.Deleted)
 		if err == nil { // a post we have: the same answer as the first time
 			m.ID, m.Author, m.At, m.EditedAt = cmd.ID, cmd.Author, fromMillis(atMs), fromMillis(editedMs)
@@ -222,7 +249,7 @@ func (s *Store) apply(tx *sql.Tx, cmd board.Command) (board.Event, bool, error) 
 	} else {
 		var author string
 		var deleted bool
-		err := tx.QueryRow(`SELECT author, deleted FROM messages WHERE board = ? AND seq = ?`, cmd.Board, cmd.Target).Scan(&author, &deleted)
+		err := s.stmt(tx, qFindTarget).QueryRow(cmd.Board, cmd.Target).Scan(&author, &deleted)
 		if errors.Is(err, sql.ErrNoRows) || err == nil && deleted {
 			return ev, false, board.ErrNotFound
 		}
@@ -244,15 +271,15 @@ func (s *Store) apply(tx *sql.Tx, cmd board.Command) (board.Event, bool, error) 
 	case board.KindPost:
 		ev.Target = ev.Seq
 		ev.Message = board.Message{Seq: ev.Seq, ID: cmd.ID, Author: cmd.Author, Name: cmd.Name, Text: cmd.Text, At: at}
-		_, err = tx.Exec(`INSERT INTO messages (board, seq, client_id, author, name, text, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		_, err = s.stmt(tx, qInsertPost).Exec(
 			cmd.Board, ev.Seq, cmd.ID, cmd.Author, cmd.Name, cmd.Text, at.UnixMilli())
 	case board.KindEdit:
 		ev.Text = cmd.Text
-		_, err = tx.Exec(`UPDATE messages SET text = ?, edited_at = ? WHERE board = ? AND seq = ?`, cmd.Text, at.UnixMilli(), cmd.Board, cmd.Target)
+		_, err = s.stmt(tx, qEdit).Exec(cmd.Text, at.UnixMilli(), cmd.Board, cmd.Target)
 	case board.KindDelete:
-		_, err = tx.Exec(`UPDATE messages SET text = '', deleted = 1 WHERE board = ? AND seq = ?`, cmd.Board, cmd.Target)
+		_, err = s.stmt(tx, qDelete).Exec(cmd.Board, cmd.Target)
 		if err == nil { // a deleted message's words go from its edits too
-			_, err = tx.Exec(`UPDATE events SET text = '' WHERE board = ? AND target = ? AND kind = ?`, cmd.Board, cmd.Target, board.KindEdit)
+			_, err = s.stmt(tx, qBlankEdits).Exec(cmd.Board, cmd.Target, board.KindEdit)
 		}
 	default:
 		return ev, false, fmt.Errorf("sqlite: unknown event kind %d", cmd.Kind)
@@ -260,13 +287,16 @@ func (s *Store) apply(tx *sql.Tx, cmd board.Command) (board.Event, bool, error) 
 	if err != nil {
 		return ev, false, err
 	}
-	if _, err := tx.Exec(`INSERT INTO events (board, seq, kind, target, text, at) VALUES (?, ?, ?, ?, ?, ?)`,
+	if _, err := s.stmt(tx, qInsertEvent).Exec(
 		cmd.Board, ev.Seq, cmd.Kind, ev.Target, ev.Text, at.UnixMilli()); err != nil {
 		return ev, false, err
 	}
 	s.heads[cmd.Board] = ev.Seq
 	return ev, false, nil
 }
+
+// stmt is a prepared writer statement bound to tx.
+func (s *Store) stmt(tx *sql.Tx, q string) *sql.Stmt { return tx.Stmt(s.stmts[q]) }
 
 func fromMillis(ms int64) time.Time {
 	if ms == 0 {
