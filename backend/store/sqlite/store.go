@@ -48,7 +48,7 @@ const (
 	qFindPost    = `SELECT seq, name, text, at, edited_at, deleted FROM messages WHERE board = ? AND author = ? AND client_id = ?`
 	qFindTarget  = `SELECT author, deleted FROM messages WHERE board = ? AND seq = ?`
 	qHead        = `SELECT MAX(seq) FROM events WHERE board = ?`
-	qInsertPost  = `INSERT INTO messages (board, seq, client_id, author, name, text, at) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	qInsertPost  = `INSERT INTO messages (board, seq, client_id, author, name, text, at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (board, author, client_id) DO NOTHING`
 	qEdit        = `UPDATE messages SET text = ?, edited_at = ? WHERE board = ? AND seq = ?`
 	qDelete      = `UPDATE messages SET text = '', deleted = 1 WHERE board = ? AND seq = ?`
 	qBlankEdits  = `UPDATE events SET text = '' WHERE board = ? AND target = ? AND kind = ?`
@@ -234,19 +234,7 @@ func (s *Store) head(tx *sql.Tx, b string) (int64, error) {
 func (s *Store) apply(tx *sql.Tx, cmd board.Command) (board.Event, bool, error) {
 	at := cmd.At.UTC().Truncate(time.Millisecond)
 	ev := board.Event{Board: cmd.Board, Kind: cmd.Kind, At: at}
-	if cmd.Kind == board.KindPost {
-		var m board.Message
-		var atMs, editedMs int64
-		err := s.stmt(tx, qFindPost).QueryRow(
-			cmd.Board, cmd.Author, cmd.ID).Scan(&m.Seq, &m.Name, &m.Text, &atMs, &editedMs, &m.Deleted)
-		if err == nil { // a post we have: the same answer as the first time
-			m.ID, m.Author, m.At, m.EditedAt = cmd.ID, cmd.Author, fromMillis(atMs), fromMillis(editedMs)
-			return board.Event{Board: cmd.Board, Seq: m.Seq, Kind: board.KindPost, Target: m.Seq, At: m.At, Message: m}, true, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return ev, false, err
-		}
-	} else {
+	if cmd.Kind != board.KindPost {
 		var author string
 		var deleted bool
 		err := s.stmt(tx, qFindTarget).QueryRow(cmd.Board, cmd.Target).Scan(&author, &deleted)
@@ -271,8 +259,13 @@ func (s *Store) apply(tx *sql.Tx, cmd board.Command) (board.Event, bool, error) 
 	case board.KindPost:
 		ev.Target = ev.Seq
 		ev.Message = board.Message{Seq: ev.Seq, ID: cmd.ID, Author: cmd.Author, Name: cmd.Name, Text: cmd.Text, At: at}
-		_, err = s.stmt(tx, qInsertPost).Exec(
-			cmd.Board, ev.Seq, cmd.ID, cmd.Author, cmd.Name, cmd.Text, at.UnixMilli())
+		// Insert first and look only on a conflict: a new post, the common
+		// case, costs no extra query.
+		var res sql.Result
+		res, err = s.stmt(tx, qInsertPost).Exec(cmd.Board, ev.Seq, cmd.ID, cmd.Author, cmd.Name, cmd.Text, at.UnixMilli())
+		if n, _ := rowsAffected(res, err); err == nil && n == 0 {
+			return s.existingPost(tx, cmd)
+		}
 	case board.KindEdit:
 		ev.Text = cmd.Text
 		_, err = s.stmt(tx, qEdit).Exec(cmd.Text, at.UnixMilli(), cmd.Board, cmd.Target)
@@ -293,6 +286,26 @@ func (s *Store) apply(tx *sql.Tx, cmd board.Command) (board.Event, bool, error) 
 	}
 	s.heads[cmd.Board] = ev.Seq
 	return ev, false, nil
+}
+
+// existingPost answers a post whose (board, author, id) is stored: the
+// same answer as the first time.
+func (s *Store) existingPost(tx *sql.Tx, cmd board.Command) (board.Event, bool, error) {
+	m := board.Message{ID: cmd.ID, Author: cmd.Author}
+	var atMs, editedMs int64
+	err := s.stmt(tx, qFindPost).QueryRow(cmd.Board, cmd.Author, cmd.ID).Scan(&m.Seq, &m.Name, &m.Text, &atMs, &editedMs, &m.Deleted)
+	if err != nil {
+		return board.Event{}, false, err
+	}
+	m.At, m.EditedAt = fromMillis(atMs), fromMillis(editedMs)
+	return board.Event{Board: cmd.Board, Seq: m.Seq, Kind: board.KindPost, Target: m.Seq, At: m.At, Message: m}, true, nil
+}
+
+func rowsAffected(res sql.Result, err error) (int64, error) {
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // stmt is a prepared writer statement bound to tx.

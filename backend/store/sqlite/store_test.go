@@ -1,0 +1,95 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"liveboard/backend/board"
+)
+
+func post(author, id, text string) board.Command {
+	return board.Command{Board: "b", Kind: board.KindPost, Author: author, ID: id, Name: "n", Text: text, At: time.Now()}
+}
+
+func TestRepeatedPostIsTheSamePost(t *testing.T) {
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	first, dup, err := s.Append(ctx, post("a", "1", "first"))
+	if err != nil || dup {
+		t.Fatalf("first: %v %v", err, dup)
+	}
+	again, dup, err := s.Append(ctx, post("a", "1", "second"))
+	if err != nil || !dup || again.Seq != first.Seq || again.Message.Text != "first" {
+		t.Fatalf("again: %+v %v %v", again, dup, err)
+	}
+	next, _, err := s.Append(ctx, post("a", "2", "next"))
+	if err != nil || next.Seq != first.Seq+1 {
+		t.Fatalf("the repeated post took a seq: %+v %v", next, err)
+	}
+}
+
+// TestGroupCommitBatchesConcurrentAppends checks that concurrent appends
+// share transactions, and that seqs stay gapless and in commit order.
+func TestGroupCommitBatchesConcurrentAppends(t *testing.T) {
+	var mu sync.Mutex
+	var commits int
+	var order []int64
+	s, err := Open(t.TempDir(), Options{OnCommit: func(evs []board.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		commits++
+		for _, ev := range evs {
+			order = append(order, ev.Seq)
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 400
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, _, err := s.Append(context.Background(), post(fmt.Sprint("a", i%7), fmt.Sprint(i), "x")); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	s.Close()
+	for i, seq := range order {
+		if seq != int64(i+1) {
+			t.Fatalf("published seqs %v…: not gapless and in order", order[:min(len(order), i+3)])
+		}
+	}
+	if len(order) != n || commits >= n {
+		t.Fatalf("%d events in %d commits: no batching", len(order), commits)
+	}
+	t.Logf("%d appends in %d transactions", n, commits)
+}
+
+func TestReopenKeepsTheLogAndTheHead(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := Open(dir, Options{})
+	for i := 0; i < 5; i++ {
+		s.Append(context.Background(), post("a", fmt.Sprint(i), "x"))
+	}
+	s.Close()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ev, _, err := s.Append(context.Background(), post("a", "new", "y"))
+	if err != nil || ev.Seq != 6 {
+		t.Fatalf("after reopen: seq %d, %v", ev.Seq, err)
+	}
+}
