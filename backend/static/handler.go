@@ -217,6 +217,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.serveFile(w, r, f)
 }
 
+// Stat returns the identity ETag (a hash of the content, without quotes)
+// and size of the file at urlPath.
+func (h *Handler) Stat(urlPath string) (etag string, size int64, ok bool) {
+	name, ok := cleanPath(urlPath, "")
+	if f := h.files[name]; ok && f != nil {
+		return strings.Trim(f.identity.etag[0], `"`), f.identity.size, true
+	}
+	return "", 0, false
+}
+
 // Has reports whether the handler would serve a file at urlPath.
 func (h *Handler) Has(urlPath string) bool {
 	name, ok := cleanPath(urlPath, "")

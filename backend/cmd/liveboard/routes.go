@@ -10,6 +10,7 @@ import (
 	"liveboard/backend/board"
 	"liveboard/backend/static"
 	"liveboard/backend/web"
+	"liveboard/backend/webapp"
 )
 
 // routes is every URL the server answers.
@@ -22,8 +23,12 @@ func routes(log *slog.Logger, svc *board.Service, sockets *web.Sockets) (http.Ha
 	mux.Handle("GET /web/", files)
 	mux.Handle("GET /favicon.ico", files)
 	mux.Handle("GET /robots.txt", files)
-	mux.Handle("GET /{$}", appPage(files))
-	mux.Handle("GET /b/{board}", appPage(files))
+	pages := appPages(files, svc)
+	mux.Handle("GET /{$}", pages)
+	mux.Handle("GET /b/{board}", pages)
+	for _, p := range webapp.Paths {
+		mux.Handle("GET "+p, pages)
+	}
 	mux.Handle("GET /ws", sockets)
 
 	api := web.NewAPI(svc)
@@ -36,13 +41,14 @@ func routes(log *slog.Logger, svc *board.Service, sockets *web.Sockets) (http.Ha
 	return mux, nil
 }
 
-// appPage serves the board's page. Without a built app.wasm (a fresh
-// clone) it says how to build it.
-func appPage(files *static.Handler) http.Handler {
-	if !files.Has("/web/app.wasm") {
+// appPages serves the board's pages and go-app's resources. Without a
+// built app.wasm (a fresh clone) it says how to build it.
+func appPages(files *static.Handler, svc *board.Service) http.Handler {
+	version, size, ok := files.Stat("/web/app.wasm")
+	if !ok {
 		return http.HandlerFunc(notBuilt)
 	}
-	return http.HandlerFunc(notBuilt) // replaced by the go-app handler
+	return webapp.New(webapp.Options{Version: version, WasmSize: size, Service: svc})
 }
 
 func notBuilt(w http.ResponseWriter, _ *http.Request) {

@@ -1,0 +1,67 @@
+package webapp
+
+// draftKeeper saves what is typed into the pre-rendered composer before
+// the Wasm takes the page over (go-app replaces the DOM when it starts, it
+// does not hydrate); the app restores it from local storage. A classic
+// form post clears it, as a sent message should.
+const draftKeeper = `<script>
+(function () {
+  var board = location.pathname.indexOf("/b/") === 0 ? location.pathname.slice(3) : "lobby";
+  document.addEventListener("input", function (e) {
+    var t = e.target;
+    if (window.liveboardMounted || !t) return;
+    if (t.id === "composer") localStorage.setItem("liveboard.draft." + board, JSON.stringify(t.value));
+    if (t.id === "name") localStorage.setItem("liveboard.name", JSON.stringify(t.value));
+  }, true);
+  document.addEventListener("submit", function () {
+    if (!window.liveboardMounted) localStorage.removeItem("liveboard.draft." + board);
+  }, true);
+})();
+</script>`
+
+// serviceWorker is the app's service worker. It differs from go-app's in
+// one way: page loads go to the network first and fall back to the cached
+// shell, so a board is fresh when online and still opens offline. Other
+// resources (app.wasm, scripts, icons) come from the cache of this
+// version; a new version (a new app.wasm) installs a new cache.
+const serviceWorker = `const cacheName = "app-" + "{{.Version}}";
+const resourcesToCache = {{.ResourcesToCache}};
+
+self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(cacheName);
+    await cache.addAll(resourcesToCache);
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    for (const key of await caches.keys()) {
+      if (key !== cacheName) await caches.delete(key);
+    }
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener("fetch", (event) => {
+  const req = event.request;
+  if (req.method !== "GET") return;
+  const url = new URL(req.url);
+  if (url.origin !== location.origin || url.pathname.startsWith("/api/") || url.pathname === "/ws") return;
+  if (req.mode === "navigate") {
+    event.respondWith((async () => {
+      try {
+        const fresh = await fetch(req);
+        const cache = await caches.open(cacheName);
+        cache.put(req, fresh.clone());
+        return fresh;
+      } catch (err) {
+        return (await caches.match(req)) || (await caches.match("/")) || Response.error();
+      }
+    })());
+    return;
+  }
+  event.respondWith((async () => (await caches.match(req)) || fetch(req))());
+});
+`

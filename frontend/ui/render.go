@@ -1,0 +1,103 @@
+package ui
+
+import (
+	"strconv"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"liveboard/shared/protocol"
+)
+
+// Render draws the page. Its shape never changes: parts come and go with
+// the hidden attribute, so the composer is never remounted.
+func (b *Board) Render() app.UI {
+	return app.Div().ID("board").Body(
+		app.Header().Class("top").Body(
+			app.H1().Body(app.A().Href("/b/"+b.board).Text(b.board)),
+			app.Span().Class("online").Text(strconv.Itoa(b.online)+" online"),
+			app.Span().Class("state").Attr("role", "status").Attr("data-state", b.status).Text(b.status),
+			app.Nav().Class("boards").Body(
+				app.A().Href("/").Text("lobby"),
+				app.A().Href("/b/random").Text("random"),
+			),
+		),
+		app.Div().Class("colors").Attr("role", "group").Attr("aria-label", "Background colour").Body(
+			app.Range(backgrounds).Slice(func(i int) app.UI {
+				bg := backgrounds[i]
+				return app.Button().Type("button").Class("swatch").
+					Attr("aria-label", "Background "+bg.Name).
+					Attr("aria-pressed", strconv.FormatBool(backgroundNamed(b.bg).Name == bg.Name)).
+					Style("background", bg.Color).
+					OnClick(func(ctx app.Context, e app.Event) { b.pickBackground(ctx, bg.Name) })
+			}),
+		),
+		app.Button().Type("button").Class("older").Hidden(!b.more).OnClick(b.loadOlder).Text("Load older messages"),
+		app.Ol().ID("messages").Attr("role", "log").Attr("aria-label", "Messages").OnScroll(b.onScroll).Body(
+			app.Range(b.msgs).Slice(func(i int) app.UI { return b.renderEntry(b.msgs[i]) }),
+		),
+		app.Button().Type("button").Class("new-below").Hidden(!b.newBelow).OnClick(b.jumpToNew).Text("New messages ↓"),
+		app.P().Class("notice").Attr("aria-live", "polite").Hidden(b.notice == "").Text(b.notice),
+		// A real form: before the Wasm runs it posts to /b/NAME as UTF-8.
+		app.Form().Class("composer").Method("post").Action("/b/"+b.board).Attr("accept-charset", "utf-8").OnSubmit(b.onSubmit).Body(
+			app.Input().Type("hidden").Name("id").Value(b.formID),
+			app.Input().ID("name").Name("name").Attr("aria-label", "Name").Placeholder("Name").MaxLength(protocol.MaxNameRunes).AutoComplete(false),
+			app.Textarea().ID("composer").Name("text").Attr("aria-label", "Message").Placeholder("Write a message…").Rows(2).
+				OnKeyDown(b.onKeyDown).OnInput(b.onInput),
+			app.Span().Class("counter").Hidden(b.count < counterFrom).Text(strconv.Itoa(protocol.MaxTextRunes-b.count)+" left"),
+			app.Button().Type("submit").Text("Send"),
+		),
+	)
+}
+
+// renderEntry draws one message. User text is only ever in text nodes;
+// seq, a number of ours, is the only attribute from data.
+func (b *Board) renderEntry(e entry) app.UI {
+	li := app.Li().Class("msg")
+	if e.pending {
+		li = li.Attr("data-pending", "true").Class("pending")
+	} else {
+		li = li.Attr("data-seq", strconv.FormatInt(e.Seq, 10))
+	}
+	own := e.Author != "" && e.Author == b.you
+	if own {
+		li = li.Class("own")
+	}
+	if e.Deleted {
+		li = li.Class("deleted")
+	}
+	name := e.Name
+	if name == "" {
+		name = protocol.DefaultName(e.Author)
+	}
+	when := ""
+	if !e.At.IsZero() {
+		when = localTime(e.At)
+	}
+	text := e.Text
+	if e.Deleted {
+		text = "(deleted)"
+	}
+	status := ""
+	switch {
+	case e.pending:
+		status = "sending…"
+	case e.EditedAt != nil && !e.Deleted:
+		status = "(edited)"
+	}
+	tag := e.Author
+	if len(tag) > 4 {
+		tag = tag[:4]
+	}
+	seq := e.Seq
+	return li.Body(
+		app.Span().Class("name").Text(name),
+		app.Span().Class("tag").Text(tag),
+		app.Time().Class("at").Text(when),
+		app.Span().Class("status").Text(status),
+		app.P().Class("text").Text(text),
+		app.Span().Class("actions").Hidden(!own || e.Deleted || e.pending).Body(
+			app.Button().Type("button").Class("edit").OnClick(func(ctx app.Context, _ app.Event) { b.edit(ctx, seq) }).Text("Edit"),
+			app.Button().Type("button").Class("delete").OnClick(func(ctx app.Context, _ app.Event) { b.remove(ctx, seq) }).Text("Delete"),
+		),
+	)
+}
