@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -47,6 +48,9 @@ type Board struct {
 	sock   *socket
 	cancel context.CancelFunc
 	hidden bool
+	// mounted is the component's own context, from OnMount; update asks
+	// for a render through it.
+	mounted app.Context
 }
 
 // OnNav runs on the server (pre-render) and in the browser. On the server
@@ -75,6 +79,7 @@ func (b *Board) OnNav(ctx app.Context) {
 // socket loop and the window's events.
 func (b *Board) OnMount(ctx app.Context) {
 	b.board = boardOf(ctx.Page().URL().Path)
+	b.mounted = ctx
 	app.Window().Set("liveboardMounted", true) // the loader's draft keeper stops
 	ctx.LocalStorage().Get(keyName, &b.name)
 	ctx.LocalStorage().Get(keyBackground, &b.bg)
@@ -311,6 +316,7 @@ func (b *Board) submit(ctx app.Context) {
 	if b.status == "online" {
 		b.sock.send(protocol.ClientFrame{Type: protocol.TypePost, ID: o.ID, Text: text, Name: name})
 	}
+	b.update()
 	ctx.Defer(func(app.Context) { scrollToBottom() })
 }
 
@@ -327,7 +333,12 @@ func (b *Board) onKeyDown(ctx app.Context, e app.Event) {
 func (b *Board) onInput(ctx app.Context, e app.Event) {
 	v := e.Get("target").Get("value").String()
 	ctx.LocalStorage().Set(keyDraft+b.board, v)
-	b.count = utf8.RuneCountInString(v)
+	if n := utf8.RuneCountInString(v); (n >= counterFrom) != (b.count >= counterFrom) || n >= counterFrom {
+		b.count = n
+		b.update()
+	} else {
+		b.count = n
+	}
 }
 
 func (b *Board) onSubmit(ctx app.Context, e app.Event) {
@@ -356,6 +367,7 @@ func (b *Board) pickBackground(ctx app.Context, name string) {
 	b.bg = name
 	ctx.LocalStorage().Set(keyBackground, name)
 	b.applyBackground()
+	b.update()
 }
 
 // applyBackground colours the page body; the server page starts white.
@@ -447,12 +459,23 @@ func nearBottom() bool {
 func (b *Board) jumpToNew(ctx app.Context, e app.Event) {
 	b.newBelow = false
 	scrollToBottom()
+	b.update()
 }
 
 func (b *Board) onScroll(ctx app.Context, e app.Event) {
 	if b.newBelow && nearBottom() {
 		b.newBelow = false
+		b.update()
 	}
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// update asks for a render now. In Wasm, Go runs only while the browser
+// calls into it: an update queued by an event handler waits for the next
+// event or timer, so a post made offline (no socket traffic) would not show
+// until the user typed again. A timer makes the browser call back at once.
+func (b *Board) update() {
+	b.mounted.Update()
+	time.AfterFunc(time.Millisecond, func() {})
+}

@@ -97,7 +97,7 @@ func (s *socket) session(ctx context.Context, c *websocket.Conn) {
 		s.conn = nil
 		s.mu.Unlock()
 		// In Wasm only 1000 and 3000–4999 may be sent; others throw.
-		c.Close(websocket.StatusNormalClosure, "")
+		go c.Close(websocket.StatusNormalClosure, "") // a frozen peer would make us wait for its answer
 	}()
 	hello, _ := json.Marshal(s.hello())
 	if c.Write(ctx, websocket.MessageText, hello) != nil {

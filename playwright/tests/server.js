@@ -34,4 +34,23 @@ async function startServer({ dataDir, port = 0, args = [] } = {}) {
   };
 }
 
-module.exports = { startServer };
+// freePort asks the kernel for a port nobody uses, for a server that must
+// come back on the same address.
+async function freePort() {
+  const net = require('node:net');
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// apiMessages reads a board through the HTTP API.
+async function apiMessages(url, board) {
+  const res = await fetch(`${url}/api/boards/${board}/messages?after=0&limit=200`);
+  return (await res.json()).messages;
+}
+
+module.exports = { startServer, freePort, apiMessages };
