@@ -1,5 +1,9 @@
 // @ts-check
 const { test, expect } = require('@playwright/test');
+
+// Contexts made from the shared browser are closed after each test, so no
+// page of one test keeps reconnecting during the next.
+test.afterEach(async ({ browser }) => { for (const c of browser.contexts()) await c.close(); });
 const { startServer } = require('./server');
 const { openBoard, post } = require('./helpers');
 

@@ -1,0 +1,56 @@
+// @ts-check
+const { test, expect, chromium } = require('@playwright/test');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { chromiumArgs } = require('../playwright.config');
+const { startServer } = require('./server');
+const { waitOnline } = require('./helpers');
+
+// newContext is off the record, which Chrome reports as not installable:
+// this test uses a persistent profile.
+test('installable: a valid manifest, a registered service worker, and no second download of app.wasm', async ({}, testInfo) => {
+  const server = await startServer();
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'liveboard-profile-'));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: chromiumArgs,
+  });
+  try {
+    const page = ctx.pages()[0] || await ctx.newPage();
+    await page.goto(server.url + '/');
+    await waitOnline(page);
+
+    const manifestURL = await page.locator('link[rel=manifest]').getAttribute('href');
+    const manifest = await (await page.request.get(new URL(manifestURL, server.url).href)).json();
+    expect(manifest.name).toBe('liveboard');
+    expect(manifest.short_name).toBe('liveboard');
+    expect(manifest.start_url).toBeTruthy();
+    expect(manifest.display).toBe('standalone');
+    const sizes = manifest.icons.map((i) => i.sizes);
+    expect(sizes).toEqual(expect.arrayContaining(['192x192', '512x512', 'any']));
+    expect(manifest.icons.some((i) => i.purpose === 'maskable')).toBe(true);
+    for (const icon of manifest.icons) {
+      expect(icon.src.startsWith('/')).toBe(true); // local, never the internet
+      expect((await page.request.get(server.url + icon.src)).status()).toBe(200);
+    }
+    const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+    expect(scope).toBe(server.url + '/');
+
+    // Chrome's own view: no installability errors.
+    const cdp = await ctx.newCDPSession(page);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    expect(installabilityErrors).toEqual([]);
+
+    // A second visit takes app.wasm from the service worker's cache.
+    const wasm = [];
+    page.on('response', (r) => { if (r.url().endsWith('/web/app.wasm')) wasm.push(r.fromServiceWorker()); });
+    await page.reload();
+    await waitOnline(page);
+    expect(wasm.length).toBeGreaterThan(0);
+    expect(wasm.every((fromSW) => fromSW)).toBe(true);
+    await page.screenshot({ path: testInfo.outputPath('installed.png') });
+  } finally {
+    await ctx.close();
+    await server.stop();
+  }
+});
