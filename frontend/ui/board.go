@@ -40,7 +40,8 @@ type Board struct {
 	more     bool // older messages exist
 	newBelow bool // messages arrived while scrolled up
 	unread   int
-	count    int // runes in the composer
+	count    int  // runes in the composer
+	updated  bool // a new version was deployed
 
 	msgs   []entry // by seq; pending ones last
 	outbox []outboxItem
@@ -87,6 +88,14 @@ func (b *Board) OnMount(ctx app.Context) {
 	b.watchWindow(ctx)
 	b.switchTo(ctx, b.board)
 }
+
+// OnAppUpdate offers the new version when one was deployed. It does not
+// reload by itself: the draft is saved, but the user may be mid-sentence.
+func (b *Board) OnAppUpdate(ctx app.Context) {
+	b.updated = ctx.AppUpdateAvailable()
+}
+
+func (b *Board) reload(ctx app.Context, e app.Event) { ctx.Reload() }
 
 func (b *Board) OnDismount() {
 	if b.cancel != nil {

@@ -16,6 +16,7 @@ func (b *Board) Render() app.UI {
 			app.H1().Body(app.A().Href("/b/"+b.board).Text(b.board)),
 			app.Span().Class("online").Text(strconv.Itoa(b.online)+" online"),
 			app.Span().Class("state").Attr("role", "status").Attr("data-state", b.status).Text(b.status),
+			app.Button().Type("button").Class("update").Hidden(!b.updated).OnClick(b.reload).Text("New version: reload"),
 			app.Nav().Class("boards").Body(
 				app.A().Href("/").Text("lobby"),
 				app.A().Href("/b/random").Text("random"),

@@ -1,0 +1,83 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"liveboard/shared/protocol"
+)
+
+func message(seq int64, author, name, text string) entry {
+	return entry{Message: protocol.Message{Type: protocol.TypeMessage, Seq: seq, ID: "x", Author: author, Name: name, Text: text, At: time.Unix(1700000000, 0)}}
+}
+
+// TestPreRenderedUserTextIsEscaped renders on the server, as the first
+// page does: user text must come out as text, never as markup, and never
+// inside an attribute (go-app quotes those with Go quoting).
+func TestPreRenderedUserTextIsEscaped(t *testing.T) {
+	xss := `<img src=x onerror=alert(1)>"'&`
+	b := &Board{board: "lobby", you: "me", msgs: []entry{message(1, "a1b2c3", xss, xss)}}
+	html := app.HTMLString(b)
+	if strings.Contains(html, "<img") {
+		t.Fatalf("user text became markup:\n%s", html)
+	}
+	if !strings.Contains(html, "&lt;img src=x onerror=alert(1)&gt;") {
+		t.Fatalf("user text is missing or not escaped:\n%s", html)
+	}
+	for _, attr := range strings.Split(html, `="`)[1:] {
+		if strings.Contains(strings.SplitN(attr, `"`, 2)[0], "onerror") {
+			t.Fatalf("user text in an attribute: %s", attr)
+		}
+	}
+}
+
+// TestTreeShapeIsFixed checks that what comes and goes is hidden, not
+// removed, so the composer keeps its place (and its draft and focus).
+func TestTreeShapeIsFixed(t *testing.T) {
+	quiet := app.HTMLString(&Board{board: "lobby"})
+	busy := app.HTMLString(&Board{board: "lobby", notice: "slow down", more: true, newBelow: true, count: protocol.MaxTextRunes, updated: true})
+	shape := func(html string) string {
+		// Tags in order, without the message list's items.
+		var tags []string
+		for _, part := range strings.Split(html, "<")[1:] {
+			name := strings.FieldsFunc(part, func(r rune) bool { return r == ' ' || r == '>' })[0]
+			tags = append(tags, name)
+		}
+		return strings.Join(tags, " ")
+	}
+	if shape(quiet) != shape(busy) {
+		t.Fatalf("the tree changes shape:\n%s\n%s", shape(quiet), shape(busy))
+	}
+	if !strings.Contains(quiet, `aria-label="Message"`) || !strings.Contains(quiet, `role="log"`) {
+		t.Fatalf("composer or log missing:\n%s", quiet)
+	}
+}
+
+func TestBoardOfPath(t *testing.T) {
+	for path, want := range map[string]string{"/": "lobby", "/b/dev": "dev", "/b/Bad!": "lobby", "/b/": "lobby"} {
+		if got := boardOf(path); got != want {
+			t.Errorf("%s: %s, want %s", path, got, want)
+		}
+	}
+}
+
+func TestUpsertKeepsSeqOrderAndReplacesPending(t *testing.T) {
+	b := &Board{you: "me"}
+	b.msgs = []entry{{Message: protocol.Message{ID: "p1", Author: "me", Text: "mine"}, pending: true}}
+	b.upsert(protocol.Message{Seq: 5, ID: "o", Author: "other", Text: "five"})
+	b.upsert(protocol.Message{Seq: 3, ID: "o2", Author: "other", Text: "three"})
+	b.upsert(protocol.Message{Seq: 7, ID: "p1", Author: "me", Text: "mine"})
+	var got []string
+	for _, e := range b.msgs {
+		got = append(got, e.Text)
+		if e.pending {
+			t.Fatal("the acked post is still pending")
+		}
+	}
+	if strings.Join(got, ",") != "three,five,mine" {
+		t.Fatalf("order %v", got)
+	}
+}
