@@ -1,14 +1,9 @@
 package http1
 
 import (
-	"bufio"
-	"io"
-	"net"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 )
 
 // differentialCases are requests sent to both this server and net/http's,
@@ -121,24 +116,4 @@ func TestDifferentialAgainstNetHTTP(t *testing.T) {
 			t.Logf("%s: listed as a difference but both say %dxx: %s", c.name, a/100, reason)
 		}
 	}
-}
-
-// halfClosedStatus sends raw, closes the sending side so that no server
-// waits for more, and returns the first status answered, or 0.
-func halfClosedStatus(t *testing.T, addr, raw string) int {
-	t.Helper()
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(5 * time.Second))
-	io.WriteString(c, raw)
-	c.(*net.TCPConn).CloseWrite()
-	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
-	if err != nil {
-		return 0
-	}
-	resp.Body.Close()
-	return resp.StatusCode
 }

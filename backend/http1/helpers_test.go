@@ -51,8 +51,15 @@ func rawExchange(t testing.TB, addr, raw string) string {
 	return string(b)
 }
 
-// rawStatus sends raw as the only request and returns the first status code.
-func rawStatus(t testing.TB, addr, raw string) int {
+// rawStatus sends raw as the only request and returns the first status
+// code, or 0 when the server closed without one.
+func rawStatus(t testing.TB, addr, raw string) int { return firstStatus(t, addr, raw, false) }
+
+// halfClosedStatus is rawStatus with the sending side closed after raw, so
+// that no server waits for more.
+func halfClosedStatus(t testing.TB, addr, raw string) int { return firstStatus(t, addr, raw, true) }
+
+func firstStatus(t testing.TB, addr, raw string, closeWrite bool) int {
 	t.Helper()
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -61,9 +68,12 @@ func rawStatus(t testing.TB, addr, raw string) int {
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(5 * time.Second))
 	io.WriteString(c, raw)
+	if closeWrite {
+		c.(*net.TCPConn).CloseWrite()
+	}
 	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
 	if err != nil {
-		return 0 // closed without an answer
+		return 0
 	}
 	resp.Body.Close()
 	return resp.StatusCode
