@@ -17,6 +17,10 @@ import (
 // counterFrom is where the character counter appears.
 const counterFrom = protocol.MaxTextRunes - 500
 
+// rateRetry is how long a rate-limited post waits before it is sent again
+// (the server refills 20 posts per 10 s, so one every half second).
+const rateRetry = 2 * time.Second
+
 // entry is one line of the list: a message, or a post still pending.
 type entry struct {
 	protocol.Message
@@ -42,6 +46,7 @@ type Board struct {
 	unread   int
 	count    int  // runes in the composer
 	updated  bool // a new version was deployed
+	retrying bool // a resend after rate_limited is scheduled
 
 	msgs   []entry // by seq; pending ones last
 	outbox []outboxItem
@@ -188,7 +193,15 @@ func (b *Board) apply(ctx app.Context, f protocol.ServerFrame) {
 		b.online = f.Online
 	case protocol.TypeError:
 		b.notice = politeError(f.Code, f.Message)
-		if f.ID != "" && f.Code != protocol.CodeRateLimited {
+		switch {
+		case f.Code == protocol.CodeRateLimited && !b.retrying:
+			// Kept in the outbox; try again once the server's window moved.
+			b.retrying = true
+			ctx.After(rateRetry, func(ctx app.Context) {
+				b.retrying = false
+				b.flushOutbox()
+			})
+		case f.ID != "" && f.Code != protocol.CodeRateLimited:
 			// The server will never take this post: drop it from the outbox.
 			b.acked(ctx, f.ID, 0)
 		}
