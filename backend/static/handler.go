@@ -273,7 +273,13 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, f *file) {
 			return
 		}
 		defer content.Close()
-		io.Copy(w, content)
+		// Straight to ReadFrom: io.Copy would prefer *os.File's WriteTo,
+		// which hides the file from the server and loses sendfile.
+		if rf, ok := w.(io.ReaderFrom); ok {
+			rf.ReadFrom(content)
+		} else {
+			io.Copy(w, content)
+		}
 		return
 	}
 	var content io.ReadSeeker
