@@ -152,7 +152,7 @@ func fanout(c config, name string, argv []string) (fanoutResult, error) {
 	if len(subs) == 0 {
 		return res, fmt.Errorf("no subscriber connected")
 	}
-	time.Sleep(6 * time.Second) // past the writer goroutines' linger (5 s)
+	time.Sleep(8 * time.Second) // past the last presence frame (1 s) and the writers' linger (5 s)
 	idle := srv.rss(true)
 	res.idlePerConn = float64(idle-base) / float64(len(subs))
 	for _, s := range subs {
