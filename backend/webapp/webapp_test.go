@@ -1,0 +1,96 @@
+package webapp
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"liveboard/backend/board"
+	"liveboard/backend/http1"
+	"liveboard/backend/store/sqlite"
+)
+
+// serve runs the pages on the project's server over a real socket, with
+// one message stored.
+func serve(t *testing.T) string {
+	t.Helper()
+	store, err := sqlite.Open(t.TempDir(), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	store.Append(context.Background(), board.Command{Board: "lobby", Kind: board.KindPost, Author: "a", ID: "1", Name: "민지",
+		Text: "<b>가나다</b> & 😀", At: time.Now()})
+	h := New(Options{Version: "v123", WasmSize: 4242, Service: &board.Service{Store: store}})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &http1.Server{Handler: h}
+	go s.Serve(l)
+	t.Cleanup(func() { s.Shutdown(context.Background()) })
+	return "http://" + l.Addr().String()
+}
+
+func get(t *testing.T, url string, header ...string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func TestPageIsUTF8AndPreRendersMessagesAsText(t *testing.T) {
+	base := serve(t)
+	resp, body := get(t, base+"/")
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Fatalf("%d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if !strings.Contains(body, "&lt;b&gt;가나다&lt;/b&gt; &amp; 😀") || strings.Contains(body, "<b>가나다") {
+		t.Fatalf("the message is not pre-rendered as text")
+	}
+	if !strings.Contains(body, `aria-label="Message"`) || !strings.Contains(body, `action="/b/lobby"`) {
+		t.Fatal("no composer form in the first HTML")
+	}
+	if !strings.Contains(body, "/web/app.css") || !strings.Contains(body, "/web/icon-192.png") || strings.Contains(body, "googleapis") {
+		t.Fatal("styles or local icons missing, or an icon from the internet")
+	}
+}
+
+func TestPageIsNeverA304WithStaleMessages(t *testing.T) {
+	base := serve(t)
+	for _, etag := range []string{`"v123"`, "v123"} {
+		if resp, _ := get(t, base+"/b/lobby", "If-None-Match", etag); resp.StatusCode != 200 {
+			t.Fatalf("If-None-Match %s: %d", etag, resp.StatusCode)
+		}
+	}
+}
+
+func TestGoAppResourcesCarryTheVersion(t *testing.T) {
+	base := serve(t)
+	resp, js := get(t, base+"/app.js")
+	if resp.StatusCode != 200 || !strings.Contains(js, `"4242"`) {
+		t.Fatalf("app.js: %d, WasmContentLength missing", resp.StatusCode)
+	}
+	_, worker := get(t, base+"/app-worker.js")
+	if !strings.Contains(worker, `"app-" + "v123"`) || !strings.Contains(worker, `req.mode === "navigate"`) {
+		t.Fatal("the service worker is not ours or lacks the version")
+	}
+	_, manifest := get(t, base+"/manifest.webmanifest")
+	for _, icon := range []string{"/web/icon-192.png", "/web/icon-512.png", "/web/icon.svg", "/web/icon-maskable-512.png"} {
+		if !strings.Contains(manifest, icon) {
+			t.Errorf("manifest lacks %s", icon)
+		}
+	}
+}
