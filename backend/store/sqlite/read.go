@@ -32,7 +32,7 @@ func (s *Store) snapshot(ctx context.Context, f func(*sql.Tx) error) error {
 
 func headOf(ctx context.Context, tx *sql.Tx, b string) (int64, error) {
 	var h sql.NullInt64
-	err := tx.QueryRowContext(ctx, `SELECT MAX(seq) FROM events WHERE board = ?`, b).Scan(&h)
+	err := tx.QueryRowContext(ctx, headQuery, b).Scan(&h)
 	return h.Int64, err
 }
 
@@ -100,10 +100,12 @@ func (s *Store) Events(ctx context.Context, b string, after int64, limit int) ([
 	var out []board.Event
 	err := s.snapshot(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `
-			SELECT e.seq, e.kind, e.target, e.text, e.at,
-			       m.seq, m.client_id, m.author, m.name, m.text, m.at, m.edited_at, m.deleted
-			FROM events e LEFT JOIN messages m ON m.board = e.board AND m.seq = e.target AND e.kind = 1
-			WHERE e.board = ? AND e.seq > ? ORDER BY e.seq LIMIT ?`, b, after, limit)
+			SELECT seq, 1, seq, '', at, seq, client_id, author, name, text, at, edited_at, deleted
+			FROM messages WHERE board = ?1 AND seq > ?2
+			UNION ALL
+			SELECT seq, kind, target, text, at, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+			FROM events WHERE board = ?1 AND seq > ?2 AND kind <> 1
+			ORDER BY 1 LIMIT ?3`, b, after, limit)
 		if err != nil {
 			return err
 		}

@@ -42,12 +42,16 @@ type Store struct {
 	stmts    map[string]*sql.Stmt
 }
 
+// headQuery is a board's last seq: the larger of its last post and its
+// last edit or delete.
+const headQuery = `SELECT MAX(s) FROM (SELECT MAX(seq) AS s FROM messages WHERE board = ?1 UNION ALL SELECT MAX(seq) FROM events WHERE board = ?1)`
+
 // The writer's statements, prepared once: preparing each time costs more
 // than running them.
 const (
 	qFindPost    = `SELECT seq, name, text, at, edited_at, deleted FROM messages WHERE board = ? AND author = ? AND client_id = ?`
 	qFindTarget  = `SELECT author, deleted FROM messages WHERE board = ? AND seq = ?`
-	qHead        = `SELECT MAX(seq) FROM events WHERE board = ?`
+	qHead        = headQuery
 	qInsertPost  = `INSERT INTO messages (board, seq, client_id, author, name, text, at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (board, author, client_id) DO NOTHING`
 	qEdit        = `UPDATE messages SET text = ?, edited_at = ? WHERE board = ? AND seq = ?`
 	qDelete      = `UPDATE messages SET text = '', deleted = 1 WHERE board = ? AND seq = ?`
@@ -127,6 +131,8 @@ CREATE TABLE IF NOT EXISTS messages (
 	PRIMARY KEY (board, seq)
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotent ON messages (board, author, client_id);
+-- The log: a post's event is its row in messages (same seq); edits and
+-- deletes are rows here. One insert per post, not two.
 CREATE TABLE IF NOT EXISTS events (
 	board  TEXT    NOT NULL,
 	seq    INTEGER NOT NULL,
@@ -280,9 +286,10 @@ func (s *Store) apply(tx *sql.Tx, cmd board.Command) (board.Event, bool, error) 
 	if err != nil {
 		return ev, false, err
 	}
-	if _, err := s.stmt(tx, qInsertEvent).Exec(
-		cmd.Board, ev.Seq, cmd.Kind, ev.Target, ev.Text, at.UnixMilli()); err != nil {
-		return ev, false, err
+	if cmd.Kind != board.KindPost { // a post's row in messages is its event
+		if _, err := s.stmt(tx, qInsertEvent).Exec(cmd.Board, ev.Seq, cmd.Kind, ev.Target, ev.Text, at.UnixMilli()); err != nil {
+			return ev, false, err
+		}
 	}
 	s.heads[cmd.Board] = ev.Seq
 	return ev, false, nil
