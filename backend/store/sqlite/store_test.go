@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -91,5 +92,30 @@ func TestReopenKeepsTheLogAndTheHead(t *testing.T) {
 	ev, _, err := s.Append(context.Background(), post("a", "new", "y"))
 	if err != nil || ev.Seq != 6 {
 		t.Fatalf("after reopen: seq %d, %v", ev.Seq, err)
+	}
+}
+
+// BenchmarkAppendConcurrent appends posts from 100 goroutines, as the
+// durable-posts mode of bench:ws does; compare MaxBatch 1 with the default.
+func BenchmarkAppendConcurrent(b *testing.B) {
+	for _, batch := range []int{1, 0} {
+		b.Run(fmt.Sprint("maxbatch=", batch), func(b *testing.B) {
+			s, err := Open(b.TempDir(), Options{MaxBatch: batch})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			var n atomic.Int64
+			b.SetParallelism(50) // 100 posters on 2 cores
+			b.RunParallel(func(pb *testing.PB) {
+				author := fmt.Sprint("a", n.Add(1))
+				for i := 0; pb.Next(); i++ {
+					if _, _, err := s.Append(context.Background(), post(author, fmt.Sprint(i), "durable post")); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
 	}
 }
