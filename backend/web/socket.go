@@ -38,6 +38,7 @@ type Sockets struct {
 	open map[*websocket.Conn]net.Conn
 	stop chan struct{}
 	once sync.Once
+	live sync.WaitGroup // one per socket goroutine
 }
 
 // NewSockets makes the endpoint and starts its pinger.
@@ -53,11 +54,12 @@ func NewSockets(svc *board.Service, opt SocketOptions) *Sockets {
 	return s
 }
 
-// Shutdown closes every socket with 1001 (going away); clients reconnect
-// to another node or to this one when it is back.
+// Shutdown closes every socket with 1001 (going away), and returns once
+// their goroutines are done, so that the store can close after it. Clients
+// reconnect to another node, or to this one when it is back.
 func (s *Sockets) Shutdown() {
-	s.once.Do(func() { close(s.stop) })
 	s.mu.Lock()
+	s.once.Do(func() { close(s.stop) })
 	open := maps.Clone(s.open)
 	s.mu.Unlock()
 	var wg sync.WaitGroup
@@ -66,6 +68,7 @@ func (s *Sockets) Shutdown() {
 		go func() { defer wg.Done(); closeWithin(c, raw, websocket.StatusGoingAway, "server shutting down") }()
 	}
 	wg.Wait()
+	s.live.Wait() // no Add can follow: ServeHTTP adds under s.mu, only before stop
 }
 
 // pingLoop pings every socket each PingInterval and drops those that do
@@ -120,13 +123,22 @@ func (s *Sockets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The socket gets a goroutine of its own, and this one returns: its
 	// stack grew while serving HTTP and would stay that size for the
 	// socket's whole life. (Measured: 8 KiB per idle connection.)
+	s.mu.Lock()
+	select {
+	case <-s.stop:
+		s.mu.Unlock()
+		closeWithin(conn, raw, websocket.StatusGoingAway, "server shutting down")
+		return
+	default:
+	}
+	s.open[conn] = raw
+	s.live.Add(1)
+	s.mu.Unlock()
 	go s.serve(conn, raw, name)
 }
 
 func (s *Sockets) serve(conn *websocket.Conn, raw net.Conn, name string) {
-	s.mu.Lock()
-	s.open[conn] = raw
-	s.mu.Unlock()
+	defer s.live.Done()
 	defer func() {
 		s.mu.Lock()
 		delete(s.open, conn)
@@ -134,12 +146,6 @@ func (s *Sockets) serve(conn *websocket.Conn, raw net.Conn, name string) {
 		conn.CloseNow()
 		raw.Close()
 	}()
-	select {
-	case <-s.stop:
-		closeWithin(conn, raw, websocket.StatusGoingAway, "server shutting down")
-		return
-	default:
-	}
 	(&session{s: s, conn: conn, raw: raw, board: name}).run()
 }
 

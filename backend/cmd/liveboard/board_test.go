@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -524,4 +526,55 @@ func TestShutdownClosesSockets1001(t *testing.T) {
 	if got := cl.closeStatus(); got != websocket.StatusGoingAway {
 		t.Fatalf("close %d, want 1001", got)
 	}
+}
+
+// TestShutdownWhilePostingKeepsEveryAckedPost stops the server while a
+// client posts as fast as it can: the sockets close first, then the store,
+// and every acked post is there after a restart on the same data.
+func TestShutdownWhilePostingKeepsEveryAckedPost(t *testing.T) {
+	a := startApp(t, "-post-burst", "1000000")
+	cl, _ := join(t, a, "lobby", tokenA, "", nil)
+	acked := map[string]bool{}
+	var nAcked atomic.Int64
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			f, err := cl.read()
+			if err != nil {
+				return
+			}
+			if f.Type == protocol.TypeAck {
+				acked[f.ID] = true
+				nAcked.Add(1)
+			}
+		}
+	}()
+	stopping := false
+	for i := 0; ; i++ {
+		b, _ := json.Marshal(protocol.ClientFrame{Type: protocol.TypePost, ID: fmt.Sprint(i), Text: "x"})
+		if cl.c.Write(cl.ctx, websocket.MessageText, b) != nil {
+			break
+		}
+		if !stopping && nAcked.Load() >= 50 {
+			stopping = true
+			go a.stop() // while posts are still on their way
+		}
+		if i%16 == 15 {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	<-done
+	a.stop()
+	b := startAppIn(t, a.data)
+	stored := map[string]bool{}
+	for _, m := range apiMessages(t, b, "lobby", "?after=0&limit=200").Messages {
+		stored[m.ID] = true
+	}
+	for id := range acked {
+		if !stored[id] {
+			t.Fatalf("acked post %s lost in the shutdown", id)
+		}
+	}
+	t.Logf("%d acked before the shutdown, all stored", len(acked))
 }

@@ -86,6 +86,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := srv.Shutdown(sctx); err != nil {
 		log.Warn("shutdown incomplete", "err", err)
 	}
+	// Shutdown told the sockets (RegisterOnShutdown) without waiting for
+	// them; wait here, so that no socket appends to a closed store.
+	sockets.Shutdown()
 	if err := <-served; !errors.Is(err, http1.ErrServerClosed) {
 		return err
 	}

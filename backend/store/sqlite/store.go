@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // the "sqlite" driver
@@ -39,6 +40,8 @@ type Store struct {
 	maxBatch int
 	onCommit func([]board.Event)
 	heads    map[string]int64 // the writer's view of each board's head
+	closeMu  sync.RWMutex
+	closed   bool
 	stmts    map[string]*sql.Stmt
 }
 
@@ -147,19 +150,38 @@ CREATE TABLE IF NOT EXISTS events (
 // Close stops the writer after the appends already queued, and closes the
 // database.
 func (s *Store) Close() error {
+	s.closeMu.Lock()
+	if s.closed {
+		s.closeMu.Unlock()
+		return nil
+	}
+	s.closed = true
 	close(s.reqs)
+	s.closeMu.Unlock()
 	<-s.done
 	return errors.Join(s.w.Close(), s.r.Close())
 }
 
+// ErrClosed is Append's answer once the store is closed.
+var ErrClosed = errors.New("sqlite: store closed")
+
 // Append queues cmd for the writer and waits for its commit.
 func (s *Store) Append(ctx context.Context, cmd board.Command) (board.Event, bool, error) {
 	req := &appendReq{cmd: cmd, reply: make(chan appendResult, 1)}
+	// The read lock keeps Close from closing reqs under a sender; the
+	// writer drains reqs meanwhile, so the send completes.
+	s.closeMu.RLock()
+	if s.closed {
+		s.closeMu.RUnlock()
+		return board.Event{}, false, ErrClosed
+	}
 	select {
 	case s.reqs <- req:
 	case <-ctx.Done():
+		s.closeMu.RUnlock()
 		return board.Event{}, false, ctx.Err()
 	}
+	s.closeMu.RUnlock()
 	// Once queued, the append happens whatever ctx does: wait for it, so
 	// that an ack is never sent for a post that is not stored, and a post
 	// that is stored is always reported.

@@ -119,3 +119,17 @@ func BenchmarkAppendConcurrent(b *testing.B) {
 		})
 	}
 }
+
+func TestAppendAfterCloseIsAnErrorNotAPanic(t *testing.T) {
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, _, err := s.Append(context.Background(), post("a", "1", "late")); err != ErrClosed {
+		t.Fatalf("Append after Close: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+}
