@@ -11,17 +11,16 @@ import (
 
 // Validation errors. Each maps to an error code through Code.
 var (
-	ErrEmpty      = errors.New("text is empty")
-	ErrTooLong    = errors.New("text is longer than 4000 characters")
-	ErrBadText    = errors.New("text is not valid UTF-8 or holds a NUL")
-	ErrBadName    = errors.New("name must be 1 to 32 characters, with no control characters")
-	ErrBadID      = errors.New("id must be 1 to 64 characters")
-	ErrBadToken   = errors.New("token must be 16 to 128 characters")
-	ErrBadBoard   = errors.New("board name must be 1 to 64 of a-z 0-9 - _")
-	ErrBadLimit   = errors.New("limit must be 1 to 200")
-	ErrBadSeq     = errors.New("seq must be positive")
+	ErrEmpty    = errors.New("text is empty")
+	ErrTooLong  = errors.New("text is longer than 4000 characters")
+	ErrBadText  = errors.New("text is not valid UTF-8 or holds a NUL")
+	ErrBadName  = errors.New("name must be 1 to 32 characters, with no control characters")
+	ErrBadID    = errors.New("id must be 1 to 64 characters")
+	ErrBadToken = errors.New("token must be 16 to 128 characters")
+	ErrBadBoard = errors.New("board name must be 1 to 64 of a-z 0-9 - _")
+	ErrBadLimit = errors.New("limit must be 1 to 200")
+	ErrBadSeq   = errors.New("seq must be positive")
 )
-
 
 // ValidBoard reports whether name is a board name: 1–64 of a-z 0-9 - _.
 func ValidBoard(name string) bool {
