@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 )
 
-// Validation errors. Each maps to an error code through Code.
+// Validation errors. board.ErrorCode maps each to the protocol's error code.
 var (
 	ErrEmpty    = errors.New("text is empty")
 	ErrTooLong  = errors.New("text is longer than 4000 characters")
