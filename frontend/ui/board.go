@@ -144,7 +144,13 @@ func (b *Board) switchTo(ctx app.Context, name string) {
 		}
 		return h
 	}
-	s.onFrame = func(f protocol.ServerFrame) { ctx.Dispatch(func(ctx app.Context) { b.apply(ctx, f) }) }
+	s.onFrames = func(fs []protocol.ServerFrame) {
+		ctx.Dispatch(func(ctx app.Context) {
+			for _, f := range fs {
+				b.apply(ctx, f)
+			}
+		})
+	}
 	s.onState = func(state string) {
 		ctx.Dispatch(func(ctx app.Context) {
 			if b.status != "offline" || state == "online" {

@@ -22,12 +22,13 @@ const (
 // seq applied, reads frames for the component, sends heartbeats, and
 // starts again after any failure. Frames reach the component through the
 // callbacks, which run on the socket's goroutine (the component turns them
-// into ctx.Dispatch).
+// into ctx.Dispatch). The catch-up goes in one batch: one render for 50
+// messages instead of 50.
 type socket struct {
-	url     string
-	onFrame func(protocol.ServerFrame)
-	onState func(state string)
-	hello   func() protocol.ClientFrame
+	url      string
+	onFrames func([]protocol.ServerFrame)
+	onState  func(state string)
+	hello    func() protocol.ClientFrame
 
 	mu   sync.Mutex
 	conn *websocket.Conn
@@ -105,6 +106,8 @@ func (s *socket) session(ctx context.Context, c *websocket.Conn) {
 	}
 	heard := make(chan struct{}, 1)
 	go s.heartbeat(ctx, c, heard, cancel)
+	var catchUp []protocol.ServerFrame // until synced
+	synced := false
 	for {
 		_, b, err := c.Read(ctx)
 		if err != nil {
@@ -118,12 +121,19 @@ func (s *socket) session(ctx context.Context, c *websocket.Conn) {
 		if json.Unmarshal(b, &f) != nil {
 			continue
 		}
+		if synced {
+			s.onFrames([]protocol.ServerFrame{f})
+			continue
+		}
+		catchUp = append(catchUp, f)
 		if f.Type == protocol.TypeSynced {
+			synced = true
 			s.mu.Lock()
 			s.conn = c // from now on posts go out on it
 			s.mu.Unlock()
+			s.onFrames(catchUp)
+			catchUp = nil
 		}
-		s.onFrame(f)
 	}
 }
 
