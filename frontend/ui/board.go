@@ -418,6 +418,19 @@ func (b *Board) loadOlder(ctx app.Context, e app.Event) {
 	b.sock.send(protocol.ClientFrame{Type: protocol.TypeHistory, Before: before, Limit: protocol.DefaultPageLimit})
 }
 
+// seqOf is the seq of the message an event happened in.
+func seqOf(e app.Event) int64 {
+	li := e.Get("target").Call("closest", "li")
+	if !li.Truthy() {
+		return 0
+	}
+	n, _ := strconv.ParseInt(li.Call("getAttribute", "data-seq").String(), 10, 64)
+	return n
+}
+
+func (b *Board) onEdit(ctx app.Context, e app.Event)   { b.edit(ctx, seqOf(e)) }
+func (b *Board) onDelete(ctx app.Context, e app.Event) { b.remove(ctx, seqOf(e)) }
+
 func (b *Board) edit(ctx app.Context, seq int64) {
 	i := b.find(seq)
 	if i < 0 {

@@ -89,7 +89,6 @@ func (b *Board) renderEntry(e entry) app.UI {
 	if len(tag) > 4 {
 		tag = tag[:4]
 	}
-	seq := e.Seq
 	return li.Body(
 		app.Span().Class("name").Text(name),
 		app.Span().Class("tag").Text(tag),
@@ -97,8 +96,11 @@ func (b *Board) renderEntry(e entry) app.UI {
 		app.Span().Class("status").Text(status),
 		app.P().Class("text").Text(text),
 		app.Span().Class("actions").Hidden(!own || e.Deleted || e.pending).Body(
-			app.Button().Type("button").Class("edit").OnClick(func(ctx app.Context, _ app.Event) { b.edit(ctx, seq) }).Text("Edit"),
-			app.Button().Type("button").Class("delete").OnClick(func(ctx app.Context, _ app.Event) { b.remove(ctx, seq) }).Text("Delete"),
+			// The handlers read the seq from the DOM: go-app keeps an element's
+			// old handler when only a closure's captured value changed, so a
+			// post that went from pending to stored would keep seq 0.
+			app.Button().Type("button").Class("edit").OnClick(b.onEdit).Text("Edit"),
+			app.Button().Type("button").Class("delete").OnClick(b.onDelete).Text("Delete"),
 		),
 	)
 }
