@@ -79,7 +79,10 @@ type appendResult struct {
 func Open(dir string, opt Options) (*Store, error) {
 	path := filepath.Join(dir, "liveboard.db")
 	dsn := "file:" + path + "?_pragma=busy_timeout(10000)"
-	w, err := sql.Open("sqlite", dsn+"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)")
+	// A 32 MB page cache, and a checkpoint every 8000 WAL pages instead of
+	// 1000: checkpoints stall the one writer (BenchmarkAppendConcurrent:
+	// 18 → 15.5 µs a post with group commit).
+	w, err := sql.Open("sqlite", dsn+"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=cache_size(-32000)&_pragma=wal_autocheckpoint(8000)")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
