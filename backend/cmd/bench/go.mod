@@ -24,4 +24,4 @@ require (
 	modernc.org/sqlite v1.60.1 // indirect
 )
 
-replace liveboard => ../..
+replace liveboard => ../../..

@@ -31,7 +31,7 @@ type config struct {
 
 func main() {
 	var c config
-	flag.StringVar(&c.liveboard, "liveboard", "../../bin/liveboard", "the liveboard binary")
+	flag.StringVar(&c.liveboard, "liveboard", "../../../bin/liveboard", "the liveboard binary")
 	flag.StringVar(&c.peer, "peer", "", "the peer-wshub binary (default: built here)")
 	flag.IntVar(&c.subs, "subs", 10_000, "subscribers on the board")
 	flag.IntVar(&c.rate, "rate", 5, "posts per second in the fixed-rate phase")

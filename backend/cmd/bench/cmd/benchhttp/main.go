@@ -3,7 +3,7 @@
 // prints a table of requests per second and p99 latency, with each
 // server's ratio to net/http measured in the same run.
 //
-//	go run ./cmd/benchhttp -wasm ../../assets/public/web/app.wasm
+//	go run ./cmd/benchhttp -wasm ../../../assets/public/web/app.wasm
 package main
 
 import (
