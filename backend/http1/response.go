@@ -248,9 +248,12 @@ func (w *response) reset() {
 }
 
 // Flush sends what is buffered, committing the header if needed.
-func (w *response) Flush() {
+func (w *response) Flush() { w.FlushError() }
+
+// FlushError is Flush with its error, as http.ResponseController wants.
+func (w *response) FlushError() error {
 	if w.hijacked || w.done {
-		return
+		return nil
 	}
 	if !w.committed {
 		if w.status == 0 {
@@ -258,12 +261,6 @@ func (w *response) Flush() {
 		}
 		w.commit(false)
 	}
-	w.c.bw.Flush()
-}
-
-// FlushError is Flush with its error, as http.ResponseController wants.
-func (w *response) FlushError() error {
-	w.Flush()
 	return w.c.bw.Flush()
 }
 

@@ -227,12 +227,6 @@ func (h *Handler) Stat(urlPath string) (etag string, size int64, ok bool) {
 	return "", 0, false
 }
 
-// Has reports whether the handler would serve a file at urlPath.
-func (h *Handler) Has(urlPath string) bool {
-	name, ok := cleanPath(urlPath, "")
-	return ok && h.files[name] != nil
-}
-
 func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, f *file) {
 	rep := &f.identity
 	hdr := w.Header()

@@ -7,6 +7,7 @@ package webapp
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -63,7 +64,7 @@ func New(opt Options) http.Handler {
 		Styles:                []string{"/web/app.css"},
 		RawHeaders:            []string{draftKeeper},
 		Version:               opt.Version,
-		WasmContentLength:     itoa(opt.WasmSize),
+		WasmContentLength:     strconv.FormatInt(opt.WasmSize, 10),
 		ServiceWorkerTemplate: serviceWorker,
 	}
 	return &pages{app: h}
@@ -110,20 +111,6 @@ func (c *charsetWriter) Write(b []byte) (int, error) {
 	return c.ResponseWriter.Write(b)
 }
 func (c *charsetWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
-
-func itoa(n int64) string {
-	if n <= 0 {
-		return ""
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
-}
 
 // Paths are go-app's own resources, served by New's handler besides pages.
 var Paths = []string{"/app.js", "/app-worker.js", "/manifest.webmanifest", "/manifest.json", "/wasm_exec.js", "/app.css"}

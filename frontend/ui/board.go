@@ -510,8 +510,6 @@ func (b *Board) onScroll(ctx app.Context, e app.Event) {
 	}
 }
 
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
 // update asks for a render now. In Wasm, Go runs only while the browser
 // calls into it: an update queued by an event handler waits for the next
 // event or timer, so a post made offline (no socket traffic) would not show
