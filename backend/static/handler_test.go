@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
-	"context"
 	"io"
 	"net"
 	"net/http"
@@ -18,7 +17,7 @@ import (
 
 	"github.com/andybalholm/brotli"
 
-	"liveboard/backend/http1"
+	"liveboard/backend/http1/http1test"
 	"liveboard/backend/static"
 )
 
@@ -31,19 +30,7 @@ func serve(t *testing.T, fsys fstest.MapFS) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return serveHandler(t, h)
-}
-
-func serveHandler(t *testing.T, h http.Handler) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &http1.Server{Handler: h}
-	go s.Serve(l)
-	t.Cleanup(func() { s.Shutdown(context.Background()) })
-	return "http://" + l.Addr().String()
+	return http1test.Serve(t, h)
 }
 
 func compress(t *testing.T, b []byte, br bool) []byte {
@@ -291,7 +278,7 @@ func TestNothingOutsideTheRootIsServed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := strings.TrimPrefix(serveHandler(t, h), "http://")
+	addr := strings.TrimPrefix(http1test.Serve(t, h), "http://")
 	if len(hostilePaths) < 30 {
 		t.Fatalf("only %d hostile paths", len(hostilePaths))
 	}

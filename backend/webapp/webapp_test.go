@@ -3,14 +3,13 @@ package webapp
 import (
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"liveboard/backend/board"
-	"liveboard/backend/http1"
+	"liveboard/backend/http1/http1test"
 	"liveboard/backend/store/sqlite"
 )
 
@@ -26,14 +25,7 @@ func serve(t *testing.T) string {
 	store.Append(context.Background(), board.Command{Board: "lobby", Kind: board.KindPost, Author: "a", ID: "1", Name: "민지",
 		Text: "<b>가나다</b> & 😀", At: time.Now()})
 	h := New(Options{Version: "v123", WasmSize: 4242, Service: &board.Service{Store: store}})
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &http1.Server{Handler: h}
-	go s.Serve(l)
-	t.Cleanup(func() { s.Shutdown(context.Background()) })
-	return "http://" + l.Addr().String()
+	return http1test.Serve(t, h)
 }
 
 func get(t *testing.T, url string, header ...string) (*http.Response, string) {
