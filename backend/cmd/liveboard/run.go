@@ -32,12 +32,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("data directory: %w", err)
 	}
 
+	hub := board.NewHub() // this node's broker, and its presence
 	svc := &board.Service{
-		Broker:     board.NewHub(),
+		Broker:     hub,
+		Presence:   hub,
 		AdminToken: cfg.adminToken,
 		Rate:       board.RateLimit{Burst: cfg.postBurst, Window: cfg.postWindow},
 	}
-	svc.Presence = svc.Broker.(*board.Hub)
 	store, err := sqlite.Open(cfg.data, sqlite.Options{OnCommit: svc.Publish})
 	if err != nil {
 		return err
