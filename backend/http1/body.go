@@ -200,6 +200,7 @@ func (b *body) drain() bool {
 	if b.err != nil || b.onRead != nil { // broken, or 100 Continue never sent
 		return false
 	}
+	defer b.c.limitDrain()()
 	var buf [512]byte
 	for total := 0; total <= MaxDrainBytes; {
 		n, err := b.read(buf[:])

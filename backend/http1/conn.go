@@ -45,6 +45,9 @@ type conn struct {
 	writeRefresh  time.Time   // when the write deadline is next pushed forward
 	bodyReadArmed time.Time
 	hijacked      bool
+	// unflushed: responses wait in bw for a pipelined request whose header
+	// is already buffered. The first read that may block flushes them.
+	unflushed bool
 }
 
 var (
@@ -116,6 +119,10 @@ func (c *conn) serveRequest() bool {
 	if !headerComplete(c.br) {
 		// Only a header still on its way needs the slowloris deadline;
 		// one already in the buffer is parsed without touching the timer.
+		// Reading the rest may block, so what is answered goes out first.
+		if c.flush() != nil {
+			return false
+		}
 		c.rwc.SetReadDeadline(time.Now().Add(c.srv.readHeaderTimeout()))
 	}
 	head, err := readHead(c.br, c.scratch)
@@ -160,7 +167,11 @@ func (c *conn) serveRequest() bool {
 	w := &ex.w
 	*w = response{c: c, req: req, header: c.header, contentLength: -1, http10: f.http10}
 
-	c.runHandler(w, req)
+	if req.Method == http.MethodOptions && req.RequestURI == "*" {
+		c.serveAsteriskOptions(w)
+	} else {
+		c.runHandler(w, req)
+	}
 	if c.hijacked {
 		return false
 	}
@@ -172,13 +183,31 @@ func (c *conn) serveRequest() bool {
 	if b != nil && c.keepAlive.Load() && !b.drain() {
 		c.keepAlive.Store(false)
 	}
-	// Pipelined requests already read are answered before one flush.
-	if c.br.Buffered() == 0 || !c.keepAlive.Load() {
-		if c.bw.Flush() != nil {
+	// Pipelined requests whose header is already here are answered before
+	// one flush. Anything less (a partial header, or none) may block the
+	// next read, so the answer goes out now: waiting would stall it until
+	// the header timeout.
+	if !c.keepAlive.Load() || !headerComplete(c.br) {
+		if c.flush() != nil {
 			return false
 		}
+	} else {
+		c.unflushed = true
 	}
 	return c.keepAlive.Load()
+}
+
+// flush sends what is buffered.
+func (c *conn) flush() error {
+	c.unflushed = false
+	return c.bw.Flush()
+}
+
+// serveAsteriskOptions answers OPTIONS * (RFC 9112 §3.2.4, RFC 9110 §9.3.7),
+// which asks about the server, not a resource.
+func (c *conn) serveAsteriskOptions(w *response) {
+	w.Header().Set("Allow", AsteriskAllow)
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // headerComplete reports whether a whole header section is already
@@ -238,6 +267,9 @@ func (c *conn) armBodyRead() {
 	if c.br.Buffered() > 0 {
 		return
 	}
+	if c.unflushed {
+		c.flush() // a pipelined body on its way: earlier answers go first
+	}
 	now := time.Now()
 	if now.After(c.bodyReadArmed) {
 		t := c.srv.readBodyTimeout()
@@ -249,6 +281,14 @@ func (c *conn) armBodyRead() {
 // bodyDone is called when the handler has read the whole body: from then
 // on a read from the socket can tell whether the client went away.
 func (c *conn) bodyDone() { c.cr.bodyRead() }
+
+// limitDrain bounds the whole drain of an unread body by MaxDrainTime,
+// which armBodyRead then leaves alone; the returned function lifts it.
+func (c *conn) limitDrain() (done func()) {
+	c.rwc.SetReadDeadline(time.Now().Add(MaxDrainTime))
+	c.bodyReadArmed = time.Now().Add(MaxDrainTime)
+	return func() { c.bodyReadArmed = time.Time{} }
+}
 
 func (c *conn) close() {
 	c.bw.Flush()

@@ -75,15 +75,17 @@ var chosenDifferences = map[string]string{
 	"TE chunked twice":      "RFC 9112 §7: chunked applied twice is broken framing, 400; net/http says 501",
 	"TE in HTTP/1.0":        "RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0 means the framing is faulty; we refuse, net/http reads it",
 
-	"leading empty line":            "RFC 9112 §2.2: a server SHOULD skip at least one empty line before the request line; net/http refuses it",
-	"obs-fold":                      "RFC 9112 §5.2: a server may refuse obs-fold with 400, and we do; net/http unfolds it",
-	"Content-Length list same":      "RFC 9110 §8.6: a list of identical values may be taken as that one value; net/http refuses it",
-	"asterisk GET":                  "RFC 9112 §3.2.4: asterisk-form is only for OPTIONS; net/http hands it to the handler",
-	"target non-ASCII":              "RFC 9112 §3.2: a request-target is visible ASCII; net/http accepts raw UTF-8 bytes",
-	"absolute-form no host":         "RFC 9112 §3.2.2: an absolute-form target has an authority; net/http accepts an empty one",
-	"Host with bad port":            "RFC 3986 §3.2.3: a port is digits; net/http accepts any characters after the colon",
-	"chunked bare LF after data":    "RFC 9112 §2.2 lets a recipient take a bare LF as a line end; we do so after chunk data too, net/http does not",
-	"Expect unknown in 1.0 ignored": "RFC 9110 §10.1.1: Expect is ignored in an HTTP/1.0 request; net/http answers 417",
+	"leading empty line":                   "RFC 9112 §2.2: a server SHOULD skip at least one empty line before the request line; net/http refuses it",
+	"obs-fold":                             "RFC 9112 §5.2: a server may refuse obs-fold with 400, and we do; net/http unfolds it",
+	"Content-Length list same":             "RFC 9110 §8.6: a list of identical values may be taken as that one value; net/http refuses it",
+	"absolute-form with userinfo":          "RFC 9110 §4.2.4: a recipient treats userinfo in an http(s) URI as an error; net/http accepts it",
+	"absolute-form with user and password": "RFC 9110 §4.2.4: a recipient treats userinfo in an http(s) URI as an error; net/http accepts it",
+	"asterisk GET":                         "RFC 9112 §3.2.4: asterisk-form is only for OPTIONS; net/http hands it to the handler",
+	"target non-ASCII":                     "RFC 9112 §3.2: a request-target is visible ASCII; net/http accepts raw UTF-8 bytes",
+	"absolute-form no host":                "RFC 9112 §3.2.2: an absolute-form target has an authority; net/http accepts an empty one",
+	"Host with bad port":                   "RFC 3986 §3.2.3: a port is digits; net/http accepts any characters after the colon",
+	"chunked bare LF after data":           "RFC 9112 §2.2 lets a recipient take a bare LF as a line end; we do so after chunk data too, net/http does not",
+	"Expect unknown in 1.0 ignored":        "RFC 9110 §10.1.1: Expect is ignored in an HTTP/1.0 request; net/http answers 417",
 }
 
 const (

@@ -25,6 +25,13 @@ const (
 	// MaxDrainBytes is how much of a body the handler left unread is read
 	// and dropped to keep the connection; past it the connection closes.
 	MaxDrainBytes = 256 << 10
+	// MaxDrainTime bounds the whole drain of an unread body; a peer slower
+	// than that gets its connection closed.
+	MaxDrainTime = 5 * time.Second
+
+	// AsteriskAllow is the Allow field of the answer to OPTIONS *: the
+	// methods this server parses and hands to handlers.
+	AsteriskAllow = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
 
 	// DefaultMaxConns caps open connections, hijacked ones included. A
 	// connection over the cap is answered 503 and closed.

@@ -217,6 +217,9 @@ func parseTarget(method, target string, u *url.URL) error {
 	if parsed.Scheme != "" && (parsed.Host == "" || !validHost(parsed.Host)) {
 		return refuse(http.StatusBadRequest, "absolute-form target has an invalid authority")
 	}
+	if parsed.User != nil {
+		return refuse(http.StatusBadRequest, "an http(s) URI must not carry userinfo (RFC 9110 §4.2.4)")
+	}
 	*u = *parsed
 	return nil
 }

@@ -49,6 +49,8 @@ var parserCases = []struct {
 	{"absolute-form", "GET http://example.com/x?y=1 HTTP/1.1\r\nHost: other\r\n\r\n", 200},
 	{"asterisk OPTIONS", "OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n", 200},
 	{"asterisk GET", "GET * HTTP/1.1\r\nHost: a\r\n\r\n", 400},
+	{"absolute-form with userinfo", "GET http://user@example.com/x HTTP/1.1\r\nHost: example.com\r\n\r\n", 400},
+	{"absolute-form with user and password", "GET http://u:p@example.com/ HTTP/1.1\r\nHost: example.com\r\n\r\n", 400},
 	{"CONNECT authority", "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 200},
 	{"empty Host value", "GET / HTTP/1.1\r\nHost:\r\n\r\n", 200},
 	{"IPv6 Host", "GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n", 200},

@@ -298,7 +298,22 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, f *file) {
 		// is set; a full answer of a known size should carry it.
 		w = &lengthKeeper{ResponseWriter: w, length: rep.clength}
 	}
+	dropForeignRange(r)
 	http.ServeContent(w, r, "", f.modtime, content)
+}
+
+// dropForeignRange removes a Range in a unit other than bytes: RFC 9110
+// §14.2 says to ignore it and send the whole file. (http.ServeContent
+// would answer 416.) The request is ours to change: the handler owns it.
+func dropForeignRange(r *http.Request) {
+	v := r.Header.Get("Range")
+	if v == "" {
+		return
+	}
+	unit, _, _ := strings.Cut(v, "=")
+	if !strings.EqualFold(strings.TrimSpace(unit), "bytes") {
+		r.Header.Del("Range")
+	}
 }
 
 var (

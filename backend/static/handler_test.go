@@ -130,6 +130,16 @@ func TestRangesGive206And416(t *testing.T) {
 	}
 }
 
+// RFC 9110 §14.2: a Range in a unit the server does not know is ignored,
+// and the whole file is served (http.ServeContent alone answers 416).
+func TestRangeInAnUnknownUnitIsIgnored(t *testing.T) {
+	base := serve(t, site(t))
+	resp, body := get(t, base+"/web/style.css", "Range", "lines=1-2")
+	if resp.StatusCode != 200 || body != string(css) {
+		t.Fatalf("status %d, %d bytes: want 200 and the whole file", resp.StatusCode, len(body))
+	}
+}
+
 func TestPrecompressedVariantsByAcceptEncoding(t *testing.T) {
 	base := serve(t, site(t))
 	etags := map[string]bool{}
