@@ -57,15 +57,35 @@ type Command struct {
 	At     time.Time
 }
 
-// Errors of Append.
+// Errors of a Store. Every adapter returns these, wrapped or not, so that
+// the service and the conformance suite (backend/board/storetest) can tell
+// them apart with errors.Is.
 var (
 	ErrNotFound  = errors.New("board: no such message")
 	ErrForbidden = errors.New("board: not your message")
+	ErrClosed    = errors.New("board: store closed")
 )
 
-// Store keeps boards' logs durably. Append returns only once the event is
-// durably stored; for a post whose (board, author, id) exists already it
-// returns the original event and duplicate=true.
+// Store keeps boards' logs durably. The contract, which every adapter
+// passes through storetest.Run:
+//
+//   - Append returns only once the event is durably stored. Once an append
+//     is queued it is carried out whatever ctx does, and reported: an ack is
+//     never sent for a post that is not stored, nor lost for one that is.
+//   - A board's seqs start at 1 and have no gap, however many appenders
+//     (on however many nodes) there are.
+//   - A post whose (board, author, id) exists already is not stored again:
+//     Append returns the original event with duplicate=true.
+//   - An edit or delete whose target is not a live post of the board fails
+//     with ErrNotFound (a deleted message can be neither edited nor deleted
+//     again). Another author's post fails with ErrForbidden, except a delete
+//     with cmd.Admin.
+//   - A delete blanks the message's text and the text of its edits: no read
+//     serves the deleted words again.
+//   - The commit-order hook (each adapter's OnCommit option) receives every
+//     committed event once, in seq order per board, before its Append
+//     returns. The broker hangs there, so fan-out follows the log.
+//   - After Close, Append fails with ErrClosed, and so do reads.
 type Store interface {
 	Append(ctx context.Context, cmd Command) (ev Event, duplicate bool, err error)
 	// Events returns up to limit events with seq > after, oldest first,

@@ -3,160 +3,170 @@ package web
 import (
 	"encoding/json"
 	"errors"
-	"net"
 	"net/http"
 	"strconv"
-	"time"
 
 	"liveboard/backend/board"
 	"liveboard/shared/protocol"
 )
 
-// API is the plain HTTP interface for curl and bots:
+// API is the plain HTTP interface, for curl and bots, and the upward half
+// of the SSE fallback:
 //
-//	GET  /api/boards/{board}/messages?after=S&limit=L
-//	POST /api/boards/{board}/messages  {"id","text","name","token"}
-type API struct {
-	svc     *board.Service
-	buckets board.Buckets // per client address
-}
+//	GET    /api/boards/{board}/messages?after=S|before=S&limit=L
+//	POST   /api/boards/{board}/messages        {"id","text","name","token"}
+//	PATCH  /api/boards/{board}/messages/{seq}  {"text","token"}
+//	DELETE /api/boards/{board}/messages/{seq}  {"token"}
+//
+// Nothing here keeps per-connection state: any node answers any request.
+type API struct{ deps *Deps }
 
-func NewAPI(svc *board.Service) *API { return &API{svc: svc} }
+func NewAPI(deps *Deps) *API { return &API{deps: deps} }
 
 type messagesPage struct {
 	Messages []protocol.Message `json:"messages"`
 	Next     int64              `json:"next"`
-	Head     int64              `json:"head"`
+	Head     int64              `json:"head,omitempty"`
+	More     bool               `json:"more,omitempty"`
 }
 
-type apiError struct {
-	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	} `json:"error"`
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
-}
-
-func writeAPIError(w http.ResponseWriter, status int, code, message string) {
-	var e apiError
-	e.Error.Code, e.Error.Message = code, message
-	writeJSON(w, status, e)
-}
-
-// List answers GET: messages in their current state, oldest first.
+// List answers GET: messages in their current state, oldest first. With
+// after, the page after it (Next is where to go on); with before, the page
+// before it (More says whether older ones exist); with neither, the newest.
 func (a *API) List(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("board")
-	if !protocol.ValidBoard(name) {
-		writeAPIError(w, http.StatusBadRequest, protocol.CodeBadRequest, protocol.ErrBadBoard.Error())
-		return
-	}
 	q := r.URL.Query()
 	limit := protocol.DefaultPageLimit
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > protocol.MaxHistoryLimit {
-			writeAPIError(w, http.StatusBadRequest, protocol.CodeBadRequest, protocol.ErrBadLimit.Error())
-			return
+		if err != nil {
+			n = -1
 		}
 		limit = n
 	}
-	var msgs []board.Message
-	var head int64
-	var err error
-	after := int64(-1)
-	if s := q.Get("after"); s != "" {
-		after, err = strconv.ParseInt(s, 10, 64)
-		if err != nil || after < 0 {
-			writeAPIError(w, http.StatusBadRequest, protocol.CodeBadRequest, "after must be a seq (0 or more)")
-			return
-		}
-		msgs, head, err = a.svc.Store.After(r.Context(), name, after, limit)
-	} else {
-		msgs, head, err = a.svc.Store.Latest(r.Context(), name, limit)
-	}
-	if err != nil {
-		writeAPIError(w, http.StatusInternalServerError, "internal", "storage failed")
+	after, errA := seqParam(q.Get("after"))
+	before, errB := seqParam(q.Get("before"))
+	if errA != nil || errB != nil {
+		writeAPIError(w, http.StatusBadRequest, protocol.CodeBadRequest, "after and before must be seqs (0 or more)")
 		return
 	}
-	page := messagesPage{Messages: make([]protocol.Message, 0, len(msgs)), Next: max(after, 0), Head: head}
-	for _, m := range msgs {
-		page.Messages = append(page.Messages, board.MessageFrame(m))
-		page.Next = m.Seq
+	svc, ctx, boardName := a.deps.Service, r.Context(), r.PathValue("board")
+	var page board.Page
+	var err error
+	switch {
+	case after >= 0 && before >= 0:
+		writeAPIError(w, http.StatusBadRequest, protocol.CodeBadRequest, "give after or before, not both")
+		return
+	case after >= 0:
+		page, err = svc.After(ctx, boardName, after, limit)
+	case before >= 0:
+		page, err = svc.History(ctx, boardName, before, limit)
+	default:
+		page, err = svc.Latest(ctx, boardName, limit)
 	}
-	writeJSON(w, http.StatusOK, page)
+	if err != nil {
+		writeServiceError(w, err)
+		return
+	}
+	out := messagesPage{Messages: make([]protocol.Message, 0, len(page.Messages)), Next: max(after, 0), Head: page.Head, More: page.More}
+	for _, m := range page.Messages {
+		out.Messages = append(out.Messages, board.MessageFrame(m))
+		out.Next = m.Seq
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
-type postBody struct {
+// seqParam reads an optional seq: -1 when absent.
+func seqParam(s string) (int64, error) {
+	if s == "" {
+		return -1, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, protocol.ErrBadSeq
+	}
+	return n, nil
+}
+
+type writeBody struct {
 	ID    string `json:"id"`
 	Text  string `json:"text"`
 	Name  string `json:"name"`
 	Token string `json:"token"`
 }
 
-// Create answers POST: 201 {"seq"} for a new post, 200 for a repeated id.
-func (a *API) Create(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("board")
-	if !protocol.ValidBoard(name) {
-		writeAPIError(w, http.StatusBadRequest, protocol.CodeBadRequest, protocol.ErrBadBoard.Error())
-		return
-	}
-	if !a.buckets.Allow(clientAddr(r), a.svc.Rate, time.Now()) {
-		w.Header().Set("Retry-After", strconv.Itoa(int(a.svc.Rate.Window.Seconds())))
-		writeAPIError(w, http.StatusTooManyRequests, protocol.CodeRateLimited, "too many posts: wait a few seconds")
-		return
-	}
-	var body postBody
+// decode reads a JSON body of at most MaxAPIBodyBytes, answering the
+// request itself when it cannot.
+func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, board.MaxAPIBodyBytes))
-	if err := dec.Decode(&body); err != nil {
+	if err := dec.Decode(v); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			writeAPIError(w, http.StatusRequestEntityTooLarge, protocol.CodeTooLong, "body is larger than 64 KiB")
-			return
+			return false
 		}
 		writeAPIError(w, http.StatusBadRequest, protocol.CodeBadRequest, "body is not a JSON object: "+err.Error())
+		return false
+	}
+	return true
+}
+
+func (a *API) caller(r *http.Request, token string) board.Caller {
+	return board.Caller{Token: token, Addr: a.deps.Proxies.ClientAddr(r)}
+}
+
+// Create answers POST: 201 {"seq"} for a new post, 200 for a repeated id.
+func (a *API) Create(w http.ResponseWriter, r *http.Request) {
+	var body writeBody
+	if !decode(w, r, &body) {
 		return
 	}
-	if err := protocol.ValidToken(body.Token); err != nil {
-		writeAPIError(w, http.StatusBadRequest, protocol.CodeBadRequest, err.Error())
-		return
-	}
-	postName, err := protocol.NormalizeName(body.Name)
+	p := board.Post{Board: r.PathValue("board"), ID: body.ID, Name: body.Name, Text: body.Text}
+	ev, dup, err := a.deps.Service.Post(r.Context(), a.caller(r, body.Token), p)
 	if err != nil {
-		writeAPIError(w, http.StatusBadRequest, protocol.CodeBadRequest, err.Error())
-		return
-	}
-	author, _ := a.svc.Identify(body.Token)
-	seq, dup, err := a.svc.Post(r.Context(), name, author, postName, body.ID, body.Text)
-	if err != nil {
-		code, ok := board.ErrorCode(err)
-		switch {
-		case !ok:
-			writeAPIError(w, http.StatusInternalServerError, "internal", "storage failed")
-		case code == protocol.CodeTooLong:
-			writeAPIError(w, http.StatusRequestEntityTooLarge, code, err.Error())
-		default:
-			writeAPIError(w, http.StatusBadRequest, code, err.Error())
-		}
+		writeServiceError(w, err)
 		return
 	}
 	status := http.StatusCreated
 	if dup {
 		status = http.StatusOK
 	}
-	writeJSON(w, status, map[string]int64{"seq": seq})
+	writeJSON(w, status, map[string]int64{"seq": ev.Seq})
 }
 
-// clientAddr is the address a rate limit applies to: the peer's IP.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+// Edit answers PATCH: 200 {"seq"} with the edit's own seq.
+func (a *API) Edit(w http.ResponseWriter, r *http.Request) {
+	target, err := seqParam(r.PathValue("seq"))
+	if err != nil || target <= 0 {
+		writeAPIError(w, http.StatusBadRequest, protocol.CodeBadRequest, protocol.ErrBadSeq.Error())
+		return
 	}
-	return host
+	var body writeBody
+	if !decode(w, r, &body) {
+		return
+	}
+	seq, err := a.deps.Service.Edit(r.Context(), a.caller(r, body.Token), board.Edit{Board: r.PathValue("board"), Seq: target, Text: body.Text})
+	if err != nil {
+		writeServiceError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]int64{"seq": seq})
+}
+
+// Delete answers DELETE: 200 {"seq"} with the delete's own seq.
+func (a *API) Delete(w http.ResponseWriter, r *http.Request) {
+	target, err := seqParam(r.PathValue("seq"))
+	if err != nil || target <= 0 {
+		writeAPIError(w, http.StatusBadRequest, protocol.CodeBadRequest, protocol.ErrBadSeq.Error())
+		return
+	}
+	var body writeBody
+	if !decode(w, r, &body) {
+		return
+	}
+	seq, err := a.deps.Service.Delete(r.Context(), a.caller(r, body.Token), board.Delete{Board: r.PathValue("board"), Seq: target})
+	if err != nil {
+		writeServiceError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]int64{"seq": seq})
 }

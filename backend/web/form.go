@@ -5,31 +5,18 @@ import (
 	"errors"
 	"html"
 	"net/http"
-	"time"
 
 	"liveboard/backend/board"
 	"liveboard/shared/protocol"
 )
 
-// AnonymousAuthor is the author of posts made through the classic form,
-// which carries no token.
-const AnonymousAuthor = "anonymous"
-
 // FormPost takes the classic UTF-8 form post to /b/{board} (fields text,
 // name and a hidden id the page was rendered with) and answers 303 back to
-// the board. It is what a browser without the Wasm app sends.
-func FormPost(svc *board.Service) http.Handler {
-	var buckets board.Buckets
+// the board. It is what a browser without the Wasm app sends. Its posts
+// carry no token: they are stored under board.AnonymousAuthor.
+func FormPost(deps *Deps) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := r.PathValue("board")
-		if !protocol.ValidBoard(name) {
-			formError(w, http.StatusBadRequest, name, protocol.ErrBadBoard.Error())
-			return
-		}
-		if !buckets.Allow(clientAddr(r), svc.Rate, time.Now()) {
-			formError(w, http.StatusTooManyRequests, name, "Too many posts. Wait a few seconds, then go back and send again.")
-			return
-		}
 		r.Body = http.MaxBytesReader(w, r.Body, board.MaxAPIBodyBytes)
 		if err := r.ParseForm(); err != nil {
 			var tooBig *http.MaxBytesError
@@ -44,24 +31,21 @@ func FormPost(svc *board.Service) http.Handler {
 		if id == "" {
 			id = NewFormID() // not idempotent, but not lost either
 		}
-		postName, err := protocol.NormalizeName(r.PostForm.Get("name"))
-		if err != nil {
-			formError(w, http.StatusBadRequest, name, err.Error())
-			return
-		}
+		postName := r.PostForm.Get("name")
 		if postName == "" {
-			postName = "anonymous"
+			postName = board.AnonymousAuthor
 		}
-		if _, _, err := svc.Post(r.Context(), name, AnonymousAuthor, postName, id, r.PostForm.Get("text")); err != nil {
-			code, ok := board.ErrorCode(err)
-			switch {
-			case !ok:
-				formError(w, http.StatusInternalServerError, name, "The post could not be stored. Go back and send again.")
-			case code == protocol.CodeTooLong:
-				formError(w, http.StatusRequestEntityTooLarge, name, err.Error())
-			default:
-				formError(w, http.StatusBadRequest, name, err.Error())
+		c := board.Caller{Anonymous: true, Addr: deps.Proxies.ClientAddr(r)}
+		p := board.Post{Board: name, ID: id, Name: postName, Text: r.PostForm.Get("text")}
+		if _, _, err := deps.Service.Post(r.Context(), c, p); err != nil {
+			status, code, msg := statusOf(w, err)
+			switch code {
+			case protocol.CodeRateLimited:
+				msg = "Too many posts. Wait a few seconds, then go back and send again."
+			case codeInternal:
+				msg = "The post could not be stored. Go back and send again."
 			}
+			formError(w, status, name, msg)
 			return
 		}
 		http.Redirect(w, r, "/b/"+name, http.StatusSeeOther)

@@ -36,7 +36,8 @@ func New(opt Options) http.Handler {
 	ui.Preload = func(name string) ([]protocol.Message, string) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		msgs, _, err := opt.Service.Store.Latest(ctx, name, protocol.DefaultPageLimit)
+		page, err := opt.Service.Latest(ctx, name, protocol.DefaultPageLimit)
+		msgs := page.Messages
 		if err != nil {
 			return nil, web.NewFormID()
 		}

@@ -1,6 +1,9 @@
 package protocol
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Frame types.
 const (
@@ -156,4 +159,33 @@ type ServerFrame struct {
 // AsMessage is the message a "message" frame carries.
 func (f *ServerFrame) AsMessage() Message {
 	return Message{Type: TypeMessage, Seq: f.Seq, ID: f.ID, Author: f.Author, Name: f.Name, Text: f.Text, At: f.At, EditedAt: f.EditedAt, Deleted: f.Deleted}
+}
+
+// FrameType reads the type of an encoded server frame. Frames encoded from
+// this package's types start with it ({"type":"…"), so no decoding is
+// needed; anything else is decoded.
+func FrameType(b []byte) string {
+	const prefix = `{"type":"`
+	if len(b) > len(prefix) && string(b[:len(prefix)]) == prefix {
+		rest := b[len(prefix):]
+		for i, c := range rest {
+			if c == '"' {
+				return string(rest[:i])
+			}
+			if c == '\\' {
+				break
+			}
+		}
+	}
+	var f struct {
+		Type string `json:"type"`
+	}
+	json.Unmarshal(b, &f)
+	return f.Type
+}
+
+// IsLogEvent reports the frame types that are entries of a board's log,
+// which carry a seq a reader resumes after.
+func IsLogEvent(typ string) bool {
+	return typ == TypeMessage || typ == TypeEdited || typ == TypeDeleted
 }

@@ -11,15 +11,16 @@ import (
 
 // Validation errors. board.ErrorCode maps each to the protocol's error code.
 var (
-	ErrEmpty    = errors.New("text is empty")
-	ErrTooLong  = errors.New("text is longer than 4000 characters")
-	ErrBadText  = errors.New("text is not valid UTF-8 or holds a NUL")
-	ErrBadName  = errors.New("name must be 1 to 32 characters, with no control characters")
-	ErrBadID    = errors.New("id must be 1 to 64 characters")
-	ErrBadToken = errors.New("token must be 16 to 128 characters")
-	ErrBadBoard = errors.New("board name must be 1 to 64 of a-z 0-9 - _")
-	ErrBadLimit = errors.New("limit must be 1 to 200")
-	ErrBadSeq   = errors.New("seq must be positive")
+	ErrEmpty     = errors.New("text is empty")
+	ErrTooLong   = errors.New("text is longer than 4000 characters")
+	ErrBadText   = errors.New("text is not valid UTF-8 or holds a NUL")
+	ErrBadName   = errors.New("name must be 1 to 32 characters, with no control characters")
+	ErrBadID     = errors.New("id must be 1 to 64 characters")
+	ErrBadToken  = errors.New("token must be 16 to 128 characters")
+	ErrBadBoard  = errors.New("board name must be 1 to 64 of a-z 0-9 - _")
+	ErrBadLimit  = errors.New("limit must be 1 to 200")
+	ErrBadSeq    = errors.New("seq must be positive")
+	ErrBadAuthor = errors.New("author must be the 16 hex digits of an author id")
 )
 
 // ValidBoard reports whether name is a board name: 1–64 of a-z 0-9 - _.
@@ -96,6 +97,19 @@ func ValidToken(token string) error {
 func AuthorID(token string) string {
 	sum := sha256.Sum256([]byte("liveboard author\x00" + token))
 	return hex.EncodeToString(sum[:8])
+}
+
+// ValidAuthor reports whether s has the shape of an AuthorID.
+func ValidAuthor(s string) bool {
+	if len(s) != 16 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // DefaultName is the name of an author who gave none.

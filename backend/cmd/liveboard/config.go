@@ -10,6 +10,9 @@ import (
 
 	"liveboard/backend/board"
 	"liveboard/backend/http1"
+	"liveboard/backend/session"
+	"liveboard/backend/web"
+	"liveboard/shared/protocol"
 )
 
 // config is every setting, each from a flag or else its environment
@@ -27,6 +30,9 @@ type config struct {
 	postBurst    int
 	postWindow   time.Duration
 	sendQueue    int
+
+	trustedProxies web.Proxies
+	helloTimeout   time.Duration
 }
 
 // envNames maps each flag to its environment variable.
@@ -41,6 +47,10 @@ var envNames = map[string]string{
 	"post-burst":   "LIVEBOARD_POST_BURST",
 	"post-window":  "LIVEBOARD_POST_WINDOW",
 	"send-queue":   "LIVEBOARD_SEND_QUEUE",
+
+	"shutdown-timeout": "LIVEBOARD_SHUTDOWN_TIMEOUT",
+	"trusted-proxy":    "LIVEBOARD_TRUSTED_PROXY",
+	"hello-timeout":    "LIVEBOARD_HELLO_TIMEOUT",
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -55,9 +65,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long a graceful shutdown waits for requests in flight")
 	fs.StringVar(&c.adminToken, "admin-token", "", "token whose holder may delete any message (never logged)")
 	origins := fs.String("allow-origin", "", "comma-separated origin host patterns allowed besides the page's own (WebSocket)")
-	fs.IntVar(&c.postBurst, "post-burst", board.DefaultPostBurst, "posts allowed per -post-window per connection (and per address on the API)")
+	fs.IntVar(&c.postBurst, "post-burst", board.DefaultPostBurst, "posts allowed per -post-window per author (an address gets 10 times as many)")
 	fs.DurationVar(&c.postWindow, "post-window", board.DefaultPostWindow, "the window of -post-burst")
-	fs.IntVar(&c.sendQueue, "send-queue", board.DefaultSendQueue, "frames that may wait for a slow WebSocket reader before it is closed with 1013")
+	fs.IntVar(&c.sendQueue, "send-queue", session.DefaultSendQueue, "frames that may wait for a slow reader (WebSocket or SSE) before it is closed")
+	proxies := fs.String("trusted-proxy", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed")
+	fs.DurationVar(&c.helloTimeout, "hello-timeout", protocol.HelloTimeout, "how long a new WebSocket may stay silent before hello (then 1008)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: liveboard [flags]\n\nEach flag can also be set from its environment variable:\n")
 		fs.VisitAll(func(f *flag.Flag) {
@@ -84,6 +96,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		if o = strings.TrimSpace(o); o != "" {
 			c.allowOrigins = append(c.allowOrigins, o)
 		}
+	}
+	var err error
+	if c.trustedProxies, err = web.ParseProxies(*proxies); err != nil {
+		return c, fmt.Errorf("-trusted-proxy: %w", err)
+	}
+	if c.helloTimeout <= 0 {
+		return c, fmt.Errorf("-hello-timeout must be positive")
 	}
 	if c.postBurst < 1 || c.postWindow <= 0 || c.sendQueue < 1 {
 		return c, fmt.Errorf("-post-burst, -post-window and -send-queue must be positive")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"log/slog"
 	"net/http"
 	"os"
 	"time"
@@ -14,7 +13,7 @@ import (
 )
 
 // routes is every URL the server answers.
-func routes(log *slog.Logger, svc *board.Service, sockets *web.Sockets) (http.Handler, error) {
+func routes(deps *web.Deps, sockets *web.Sockets) (http.Handler, error) {
 	files, err := static.New(assets.Public(), static.Options{ModTime: buildTime()})
 	if err != nil {
 		return nil, err
@@ -23,7 +22,7 @@ func routes(log *slog.Logger, svc *board.Service, sockets *web.Sockets) (http.Ha
 	mux.Handle("GET /web/", files)
 	mux.Handle("GET /favicon.ico", files)
 	mux.Handle("GET /robots.txt", files)
-	pages := appPages(files, svc)
+	pages := appPages(files, deps.Service)
 	mux.Handle("GET /{$}", pages)
 	mux.Handle("GET /b/{board}", pages)
 	for _, p := range webapp.Paths {
@@ -31,11 +30,15 @@ func routes(log *slog.Logger, svc *board.Service, sockets *web.Sockets) (http.Ha
 	}
 	mux.Handle("GET /ws", sockets)
 
-	api := web.NewAPI(svc)
-	csrf := http.NewCrossOriginProtection() // refuses cross-origin POSTs (Sec-Fetch-Site, Origin)
+	mux.Handle("GET /api/boards/{board}/events", web.Events(deps))
+
+	api := web.NewAPI(deps)
+	csrf := http.NewCrossOriginProtection() // refuses cross-origin writes (Sec-Fetch-Site, Origin)
 	mux.HandleFunc("GET /api/boards/{board}/messages", api.List)
 	mux.Handle("POST /api/boards/{board}/messages", csrf.Handler(http.HandlerFunc(api.Create)))
-	mux.Handle("POST /b/{board}", csrf.Handler(web.FormPost(svc)))
+	mux.Handle("PATCH /api/boards/{board}/messages/{seq}", csrf.Handler(http.HandlerFunc(api.Edit)))
+	mux.Handle("DELETE /api/boards/{board}/messages/{seq}", csrf.Handler(http.HandlerFunc(api.Delete)))
+	mux.Handle("POST /b/{board}", csrf.Handler(web.FormPost(deps)))
 
 	mux.Handle("/", files)
 	return mux, nil

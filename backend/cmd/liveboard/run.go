@@ -13,6 +13,7 @@ import (
 
 	"liveboard/backend/board"
 	"liveboard/backend/http1"
+	"liveboard/backend/session"
 	"liveboard/backend/store/sqlite"
 	"liveboard/backend/web"
 )
@@ -45,13 +46,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer store.Close() // after the server: every acked post is committed already
 	svc.Store = store
-	sockets := web.NewSockets(svc, web.SocketOptions{AllowOrigins: cfg.allowOrigins, SendQueue: cfg.sendQueue, Logger: log})
+	sessions := session.NewRegistry(svc, session.Options{SendQueue: cfg.sendQueue, Logger: log})
+	deps := &web.Deps{Service: svc, Sessions: sessions, AllowOrigins: cfg.allowOrigins, Proxies: cfg.trustedProxies, Logger: log}
+	sockets := web.NewSockets(deps)
+	sockets.HelloTimeout = cfg.helloTimeout
 
-	handler, err := routes(log, svc, sockets)
+	handler, err := routes(deps, sockets)
 	if err != nil {
 		return err
 	}
 	srv := &http1.Server{Handler: handler, MaxConns: cfg.maxConns, Logger: log}
+	srv.RegisterOnShutdown(sessions.Shutdown)
 	srv.RegisterOnShutdown(sockets.Shutdown)
 
 	l, err := net.Listen("tcp", cfg.addr)
@@ -87,8 +92,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := srv.Shutdown(sctx); err != nil {
 		log.Warn("shutdown incomplete", "err", err)
 	}
-	// Shutdown told the sockets (RegisterOnShutdown) without waiting for
-	// them; wait here, so that no socket appends to a closed store.
+	// Shutdown told the streams and sockets (RegisterOnShutdown) without
+	// waiting for them; wait here, so that no socket appends to a closed
+	// store.
+	sessions.Shutdown()
 	sockets.Shutdown()
 	if err := <-served; !errors.Is(err, http1.ErrServerClosed) {
 		return err

@@ -165,8 +165,8 @@ func (s *Store) Close() error {
 	return errors.Join(s.w.Close(), s.r.Close())
 }
 
-// ErrClosed is Append's answer once the store is closed.
-var ErrClosed = errors.New("sqlite: store closed")
+// ErrClosed is the answer of Append and the reads once the store is closed.
+var ErrClosed = fmt.Errorf("sqlite: %w", board.ErrClosed)
 
 // Append queues cmd for the writer and waits for its commit.
 func (s *Store) Append(ctx context.Context, cmd board.Command) (board.Event, bool, error) {

@@ -1,0 +1,25 @@
+package session
+
+import "time"
+
+// The limits of a live stream, in one table.
+const (
+	// DefaultSendQueue is how many frames may wait for a slow reader; past
+	// it the stream is closed with ReasonSlow and the client resumes.
+	DefaultSendQueue = 256
+	// CatchupPage is how many events one catch-up or gap-filling read asks for.
+	CatchupPage = 500
+	// CatchupTimeout bounds the whole catch-up of one joining reader.
+	CatchupTimeout = 40 * time.Second
+	// GapRetries and GapRetryWait bound the wait for a store that does not
+	// have a seq the broker already delivered (a replica behind); then the
+	// stream closes with ReasonResume and the client resumes.
+	GapRetries   = 5
+	GapRetryWait = 200 * time.Millisecond
+	// WriterLinger is how long a writer goroutine waits for more frames
+	// before it ends: a busy stream does not start one per frame, and an
+	// idle one keeps none.
+	WriterLinger = 5 * time.Second
+	// heartbeatTick is how often idle streams are looked for.
+	heartbeatTick = time.Second
+)

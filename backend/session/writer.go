@@ -1,0 +1,126 @@
+package session
+
+import (
+	"fmt"
+	"time"
+
+	"liveboard/backend/board"
+)
+
+// drain writes queued items, then waits up to WriterLinger for more. A
+// heartbeat alone does not make it linger: idle streams keep no writer.
+func (s *Stream) drain() {
+	var batch []item
+	linger := time.NewTimer(WriterLinger)
+	defer linger.Stop()
+	onlyHeartbeat := false
+	for {
+		s.mu.Lock()
+		if s.ended {
+			s.writing = false
+			s.mu.Unlock()
+			return
+		}
+		if len(s.queue) == 0 {
+			if onlyHeartbeat {
+				s.writing = false
+				s.mu.Unlock()
+				return
+			}
+			s.mu.Unlock()
+			linger.Reset(WriterLinger)
+			select {
+			case <-s.wake:
+				continue
+			case <-linger.C:
+			}
+			s.mu.Lock()
+			if len(s.queue) == 0 || s.ended {
+				s.writing = false
+				s.mu.Unlock()
+				return
+			}
+		}
+		batch, s.queue = s.queue, batch[:0]
+		s.mu.Unlock()
+		onlyHeartbeat = len(batch) == 1 && batch[0].heartbeat
+		reason, err := s.write(batch)
+		clear(batch)
+		if err != nil {
+			s.end(reason)
+			return
+		}
+	}
+}
+
+// write sends one run of items: frames together, gaps read from the store
+// in their place, heartbeats in order.
+func (s *Stream) write(items []item) (Reason, error) {
+	frames := make([]Frame, 0, len(items))
+	flush := func() error {
+		if len(frames) == 0 {
+			return nil
+		}
+		err := s.sink.Send(frames)
+		frames = frames[:0]
+		s.lastSent.Store(time.Now().UnixNano())
+		return err
+	}
+	for _, it := range items {
+		switch {
+		case it.heartbeat:
+			if err := flush(); err != nil {
+				return ReasonGone, err
+			}
+			if err := s.sink.Heartbeat(); err != nil {
+				return ReasonGone, err
+			}
+		case it.fillTo > 0:
+			if err := flush(); err != nil {
+				return ReasonGone, err
+			}
+			if reason, err := s.fill(it.fillFrom, it.fillTo); err != nil {
+				return reason, err
+			}
+		case it.batch != nil:
+			frames = append(frames, it.batch...)
+		default:
+			frames = append(frames, it.frame)
+		}
+	}
+	return ReasonGone, flush()
+}
+
+// fill reads seqs from..to from the store and sends them, in order. A
+// store that does not have them yet (a replica behind the broker) is
+// asked again a few times; then the reader resumes from scratch.
+func (s *Stream) fill(from, to int64) (Reason, error) {
+	ctx, cancel := catchupContext()
+	defer cancel()
+	for tries := 0; from <= to; {
+		evs, err := s.reg.svc.Store.Events(ctx, s.board, from-1, int(min(to-from+1, CatchupPage)))
+		if err != nil {
+			return ReasonStore, err
+		}
+		if len(evs) == 0 {
+			if tries++; tries > GapRetries {
+				return ReasonResume, fmt.Errorf("session: seq %d of %q is not in the store", from, s.board)
+			}
+			time.Sleep(GapRetryWait)
+			continue
+		}
+		frames := make([]Frame, 0, len(evs))
+		for _, ev := range evs {
+			if ev.Seq > to {
+				break
+			}
+			frames = append(frames, Frame{Seq: ev.Seq, Data: board.Encode(board.EventFrame(ev))})
+			from = ev.Seq + 1
+		}
+		if err := s.sink.Send(frames); err != nil {
+			return ReasonGone, err
+		}
+		s.reg.noteGapFilled(len(frames))
+	}
+	return ReasonGone, nil
+}
