@@ -9,31 +9,21 @@ import (
 	"time"
 
 	"liveboard/backend/board"
+	"liveboard/backend/board/storetest"
 )
 
 func post(author, id, text string) board.Command {
 	return board.Command{Board: "b", Kind: board.KindPost, Author: author, ID: id, Name: "n", Text: text, At: time.Now()}
 }
 
-func TestRepeatedPostIsTheSamePost(t *testing.T) {
-	s, err := Open(t.TempDir(), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	ctx := context.Background()
-	first, dup, err := s.Append(ctx, post("a", "1", "first"))
-	if err != nil || dup {
-		t.Fatalf("first: %v %v", err, dup)
-	}
-	again, dup, err := s.Append(ctx, post("a", "1", "second"))
-	if err != nil || !dup || again.Seq != first.Seq || again.Message.Text != "first" {
-		t.Fatalf("again: %+v %v %v", again, dup, err)
-	}
-	next, _, err := s.Append(ctx, post("a", "2", "next"))
-	if err != nil || next.Seq != first.Seq+1 {
-		t.Fatalf("the repeated post took a seq: %+v %v", next, err)
-	}
+// The Store contract, as every adapter must keep it.
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Storage {
+		dir := t.TempDir()
+		return func(onCommit func([]board.Event)) (board.Store, error) {
+			return Open(dir, Options{OnCommit: onCommit})
+		}
+	})
 }
 
 // TestGroupCommitBatchesConcurrentAppends checks that concurrent appends
@@ -77,24 +67,6 @@ func TestGroupCommitBatchesConcurrentAppends(t *testing.T) {
 	t.Logf("%d appends in %d transactions", n, commits)
 }
 
-func TestReopenKeepsTheLogAndTheHead(t *testing.T) {
-	dir := t.TempDir()
-	s, _ := Open(dir, Options{})
-	for i := 0; i < 5; i++ {
-		s.Append(context.Background(), post("a", fmt.Sprint(i), "x"))
-	}
-	s.Close()
-	s, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	ev, _, err := s.Append(context.Background(), post("a", "new", "y"))
-	if err != nil || ev.Seq != 6 {
-		t.Fatalf("after reopen: seq %d, %v", ev.Seq, err)
-	}
-}
-
 // BenchmarkAppendConcurrent appends posts from 100 goroutines, as the
 // durable-posts mode of bench:ws does; compare MaxBatch 1 with the default.
 func BenchmarkAppendConcurrent(b *testing.B) {
@@ -117,19 +89,5 @@ func BenchmarkAppendConcurrent(b *testing.B) {
 				}
 			})
 		})
-	}
-}
-
-func TestAppendAfterCloseIsAnErrorNotAPanic(t *testing.T) {
-	s, err := Open(t.TempDir(), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	if _, _, err := s.Append(context.Background(), post("a", "1", "late")); err != ErrClosed {
-		t.Fatalf("Append after Close: %v", err)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatalf("second Close: %v", err)
 	}
 }
