@@ -2,6 +2,7 @@ package board
 
 import (
 	"encoding/json"
+	"errors"
 	"time"
 
 	"liveboard/shared/protocol"
@@ -40,6 +41,18 @@ func Encode(frame any) []byte {
 		panic("board: encode frame: " + err.Error())
 	}
 	return b
+}
+
+// ErrorFrameOf encodes the error frame answering err, which ErrorCode
+// knows, about post id (if any).
+func ErrorFrameOf(err error, id string) []byte {
+	code, _ := ErrorCode(err)
+	f := protocol.Error{Type: protocol.TypeError, Code: code, Message: err.Error(), ID: id}
+	var rl *RateLimitedError
+	if errors.As(err, &rl) {
+		f.RetryAfterMS = rl.RetryAfter.Milliseconds()
+	}
+	return Encode(f)
 }
 
 // ErrorFrame encodes an error frame.

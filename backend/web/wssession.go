@@ -176,13 +176,12 @@ func (ss *wsSession) handle(ctx context.Context, f protocol.ClientFrame) bool {
 // replyErr answers a refused frame with an error frame. A store failure
 // closes the socket with 1011 instead: the client resends from its outbox.
 func (ss *wsSession) replyErr(err error, id string) bool {
-	code, ok := board.ErrorCode(err)
-	if !ok {
+	if _, ok := board.ErrorCode(err); !ok {
 		ss.deps.logger().Error("store failed", "board", ss.board, "err", err)
 		closeWithin(ss.conn, ss.raw, websocket.StatusInternalError, "storage failed, retry")
 		return false
 	}
-	ss.stream.Reply(board.ErrorFrame(code, err.Error(), id))
+	ss.stream.Reply(board.ErrorFrameOf(err, id))
 	return true
 }
 

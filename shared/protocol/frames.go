@@ -126,6 +126,8 @@ type Error struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	ID      string `json:"id,omitempty"`
+	// RetryAfterMS says, for rate_limited, when a post will be taken.
+	RetryAfterMS int64 `json:"retry_after_ms,omitempty"`
 }
 
 // Pong answers a client's ping.
@@ -154,6 +156,8 @@ type ServerFrame struct {
 	Names    []string   `json:"names"`
 	Code     string     `json:"code"`
 	Message  string     `json:"message"`
+
+	RetryAfterMS int64 `json:"retry_after_ms"`
 }
 
 // AsMessage is the message a "message" frame carries.

@@ -1,0 +1,132 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"liveboard/shared/protocol"
+)
+
+// opened is a link that has said welcome, or why it did not.
+type opened struct {
+	l       link
+	welcome protocol.ServerFrame
+	err     error
+}
+
+var errNoWelcome = errors.New("client: the link closed before welcome")
+
+// awaitWelcome waits for a link's first frame; anything but welcome, or an
+// end before it, is a failed open.
+func awaitWelcome(ctx context.Context, l link) opened {
+	select {
+	case f := <-l.frames():
+		if f.Type == protocol.TypeWelcome {
+			return opened{l: l, welcome: f}
+		}
+	case <-l.done():
+	case <-ctx.Done():
+	}
+	l.close()
+	return opened{err: errNoWelcome}
+}
+
+func (c *Client) openWebSocket(ctx context.Context) <-chan opened {
+	out := make(chan opened, 1)
+	hello := c.hello()
+	go func() {
+		l, err := dialWebSocket(ctx, c.wsURL, hello)
+		if err != nil {
+			out <- opened{err: err}
+			return
+		}
+		out <- awaitWelcome(ctx, l)
+	}()
+	return out
+}
+
+func (c *Client) openSSE(ctx context.Context) <-chan opened {
+	out := make(chan opened, 1)
+	c.mu.Lock()
+	after, name := c.resumeAfter(), c.cfg.Name
+	c.mu.Unlock()
+	go func() {
+		l, err := openSSE(ctx, c.cfg.Platform, c.cfg.Base, c.cfg.Board, after, c.author, name)
+		if err != nil {
+			out <- opened{err: err}
+			return
+		}
+		l.token = c.cfg.Token
+		out <- awaitWelcome(ctx, l)
+	}()
+	return out
+}
+
+// discard closes whatever a losing attempt opens later.
+func discard(ch <-chan opened) {
+	go func() {
+		if o := <-ch; o.l != nil {
+			o.l.close()
+		}
+	}()
+}
+
+// connect opens a link by the rules in doc.go and returns it with its
+// welcome.
+func (c *Client) connect(ctx context.Context) (link, protocol.ServerFrame, error) {
+	if c.onSSE && time.Since(c.lastWSTry) < c.cfg.WebSocketRetry {
+		o := <-c.openSSE(ctx)
+		return o.l, o.welcome, o.err
+	}
+	c.lastWSTry = time.Now()
+	ws := c.openWebSocket(ctx)
+	timer := time.NewTimer(c.cfg.WelcomeTimeout)
+	defer timer.Stop()
+	select {
+	case o := <-ws:
+		if o.err == nil {
+			c.wsFails, c.onSSE = 0, false
+			return o.l, o.welcome, nil
+		}
+		if c.wsFails++; c.wsFails < FailuresBeforeFallback {
+			return nil, protocol.ServerFrame{}, o.err
+		}
+		c.onSSE = true
+		o = <-c.openSSE(ctx)
+		return o.l, o.welcome, o.err
+	case <-timer.C:
+	case <-ctx.Done():
+		discard(ws)
+		return nil, protocol.ServerFrame{}, ctx.Err()
+	}
+	// A socket that opened but says nothing: a proxy swallowing the
+	// upgrade, or a busy server. SSE beside it; the first welcome wins.
+	sse := c.openSSE(ctx)
+	for ws != nil || sse != nil {
+		select {
+		case o := <-ws:
+			ws = nil
+			if o.err == nil {
+				if sse != nil {
+					discard(sse)
+				}
+				c.wsFails, c.onSSE = 0, false
+				return o.l, o.welcome, nil
+			}
+			c.wsFails++
+		case o := <-sse:
+			sse = nil
+			if o.err == nil {
+				if ws != nil {
+					discard(ws)
+				}
+				c.onSSE = true
+				return o.l, o.welcome, nil
+			}
+		case <-ctx.Done():
+			return nil, protocol.ServerFrame{}, ctx.Err()
+		}
+	}
+	return nil, protocol.ServerFrame{}, errNoWelcome
+}

@@ -1,0 +1,40 @@
+package client
+
+import "context"
+
+// Event is one server-sent event.
+type Event struct {
+	Type string // the event field ("message" when absent)
+	ID   string
+	Data string
+}
+
+// EventStream is an open SSE response.
+type EventStream interface {
+	// Next blocks for the next event; an error ends the stream.
+	Next(ctx context.Context) (Event, error)
+	Close()
+}
+
+// Response is what an HTTP write answered.
+type Response struct {
+	Status     int
+	RetryAfter string // the Retry-After field
+	Body       []byte
+}
+
+// Platform is what differs between the browser and a native program.
+type Platform interface {
+	// OpenEvents opens GET url as an event stream, same-origin.
+	OpenEvents(ctx context.Context, url string) (EventStream, error)
+	// Do sends one request with a JSON body (nil for none).
+	Do(ctx context.Context, method, url string, body []byte) (Response, error)
+}
+
+// OutboxStore keeps a board's unacked posts across restarts: local
+// storage in the browser, a file for the terminal. Nil keeps them in
+// memory only.
+type OutboxStore interface {
+	LoadOutbox(board string) []OutboxItem
+	SaveOutbox(board string, items []OutboxItem)
+}
