@@ -63,21 +63,3 @@ func TestBoardOfPath(t *testing.T) {
 		}
 	}
 }
-
-func TestUpsertKeepsSeqOrderAndReplacesPending(t *testing.T) {
-	b := &Board{you: "me"}
-	b.msgs = []entry{{Message: protocol.Message{ID: "p1", Author: "me", Text: "mine"}, pending: true}}
-	b.upsert(protocol.Message{Seq: 5, ID: "o", Author: "other", Text: "five"})
-	b.upsert(protocol.Message{Seq: 3, ID: "o2", Author: "other", Text: "three"})
-	b.upsert(protocol.Message{Seq: 7, ID: "p1", Author: "me", Text: "mine"})
-	var got []string
-	for _, e := range b.msgs {
-		got = append(got, e.Text)
-		if e.pending {
-			t.Fatal("the acked post is still pending")
-		}
-	}
-	if strings.Join(got, ",") != "three,five,mine" {
-		t.Fatalf("order %v", got)
-	}
-}

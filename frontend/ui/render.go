@@ -5,6 +5,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"liveboard/shared/client"
 	"liveboard/shared/protocol"
 )
 
@@ -15,7 +16,8 @@ func (b *Board) Render() app.UI {
 		app.Header().Class("top").Body(
 			app.H1().Body(app.A().Href("/b/"+b.board).Text(b.board)),
 			app.Span().Class("online").Text(strconv.Itoa(b.online)+" online"),
-			app.Span().Class("state").Attr("role", "status").Attr("data-state", b.status).Text(b.status),
+			app.Span().Class("state").Attr("role", "status").Attr("data-state", b.status).Attr("data-transport", b.transport).Text(b.status),
+			app.Span().Class("fallback").Hidden(b.transport != client.TransportSSE).Attr("title", "WebSocket is blocked on this network: live over server-sent events").Text("fallback"),
 			app.Button().Type("button").Class("update").Hidden(!b.updated).OnClick(b.reload).Text("New version: reload"),
 			app.Nav().Class("boards").Body(
 				app.A().Href("/").Text("lobby"),
@@ -54,7 +56,7 @@ func (b *Board) Render() app.UI {
 // seq, a number of ours, is the only attribute from data.
 func (b *Board) renderEntry(e entry) app.UI {
 	li := app.Li().Class("msg")
-	if e.pending {
+	if e.Pending {
 		li = li.Attr("data-pending", "true").Class("pending")
 	} else {
 		li = li.Attr("data-seq", strconv.FormatInt(e.Seq, 10))
@@ -80,7 +82,7 @@ func (b *Board) renderEntry(e entry) app.UI {
 	}
 	status := ""
 	switch {
-	case e.pending:
+	case e.Pending:
 		status = "sending…"
 	case e.EditedAt != nil && !e.Deleted:
 		status = "(edited)"
@@ -95,7 +97,7 @@ func (b *Board) renderEntry(e entry) app.UI {
 		app.Time().Class("at").Text(when),
 		app.Span().Class("status").Text(status),
 		app.P().Class("text").Text(text),
-		app.Span().Class("actions").Hidden(!own || e.Deleted || e.pending).Body(
+		app.Span().Class("actions").Hidden(!own || e.Deleted || e.Pending).Body(
 			// The handlers read the seq from the DOM: go-app keeps an element's
 			// old handler when only a closure's captured value changed, so a
 			// post that went from pending to stored would keep seq 0.

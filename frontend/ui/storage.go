@@ -13,16 +13,7 @@ const (
 	keyBackground = "liveboard.background"
 	keyDraft      = "liveboard.draft."
 	keyOutbox     = "liveboard.outbox."
-	keyLastSeq    = "liveboard.seq."
 )
-
-// outboxItem is a post not yet acknowledged. It is shown as pending and
-// sent again, with the same id, until its ack arrives.
-type outboxItem struct {
-	ID   string `json:"id"`
-	Text string `json:"text"`
-	Name string `json:"name"`
-}
 
 // token is this browser's secret, made once.
 func token(ctx app.Context) string {
@@ -34,5 +25,3 @@ func token(ctx app.Context) string {
 	}
 	return t
 }
-
-func newPostID() string { return "p-" + rand.Text() }

@@ -1,0 +1,174 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"liveboard/shared/client"
+	"liveboard/shared/protocol"
+)
+
+// browser is the client's Platform in the page: EventSource and fetch,
+// so app.wasm never links net/http's client.
+type browser struct{}
+
+// sseTypes are the event types EventSource is asked to hand over (it
+// dispatches named events only to listeners of that name).
+var sseTypes = []string{
+	protocol.TypeWelcome, protocol.TypeSynced, protocol.TypeMessage, protocol.TypeEdited,
+	protocol.TypeDeleted, protocol.TypeHistoryEnd, protocol.TypeAck, protocol.TypePresence,
+	protocol.TypeError, protocol.TypePong, "ping",
+}
+
+var errStreamClosed = errors.New("ui: event stream closed")
+
+// eventSource is an open EventSource. Its callbacks run on the browser's
+// event loop, where Go must not block: they append and signal.
+type eventSource struct {
+	es    app.Value
+	funcs []app.Func
+
+	mu     sync.Mutex
+	queue  []client.Event
+	failed bool
+	wake   chan struct{}
+}
+
+func (browser) OpenEvents(ctx context.Context, url string) (client.EventStream, error) {
+	s := &eventSource{es: app.Window().Get("EventSource").New(url), wake: make(chan struct{}, 1)}
+	for _, typ := range sseTypes {
+		f := app.FuncOf(func(_ app.Value, args []app.Value) any {
+			e := args[0]
+			data := e.Get("data")
+			if typ == protocol.TypeError && data.Type() != app.TypeString {
+				s.fail() // EventSource's own error event, not our error frame
+				return nil
+			}
+			s.push(client.Event{Type: typ, ID: e.Get("lastEventId").String(), Data: data.String()})
+			return nil
+		})
+		s.es.Call("addEventListener", typ, f)
+		s.funcs = append(s.funcs, f)
+	}
+	return s, nil
+}
+
+func (s *eventSource) push(ev client.Event) {
+	s.mu.Lock()
+	s.queue = append(s.queue, ev)
+	s.mu.Unlock()
+	s.signal()
+}
+
+// fail ends the stream: the client's own reconnect resumes with after,
+// rather than EventSource retrying behind its back.
+func (s *eventSource) fail() {
+	s.mu.Lock()
+	s.failed = true
+	s.mu.Unlock()
+	s.es.Call("close")
+	s.signal()
+}
+
+func (s *eventSource) signal() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (s *eventSource) Next(ctx context.Context) (client.Event, error) {
+	for {
+		s.mu.Lock()
+		if len(s.queue) > 0 {
+			ev := s.queue[0]
+			s.queue = s.queue[1:]
+			s.mu.Unlock()
+			return ev, nil
+		}
+		failed := s.failed
+		s.mu.Unlock()
+		if failed {
+			return client.Event{}, errStreamClosed
+		}
+		select {
+		case <-s.wake:
+		case <-ctx.Done():
+			return client.Event{}, ctx.Err()
+		}
+	}
+}
+
+func (s *eventSource) Close() {
+	s.es.Call("close")
+	for _, f := range s.funcs {
+		f.Release()
+	}
+	s.funcs = nil
+}
+
+// Do sends one request with fetch, same-origin.
+func (browser) Do(ctx context.Context, method, url string, body []byte) (client.Response, error) {
+	init := map[string]any{"method": method, "credentials": "same-origin", "cache": "no-store"}
+	if body != nil {
+		init["body"] = string(body)
+		init["headers"] = map[string]any{"Content-Type": "application/json"}
+	}
+	type result struct {
+		resp client.Response
+		err  error
+	}
+	done := make(chan result, 1)
+	var funcs []app.Func
+	fn := func(f func(app.Value)) app.Func {
+		jf := app.FuncOf(func(_ app.Value, args []app.Value) any {
+			f(args[0])
+			return nil
+		})
+		funcs = append(funcs, jf)
+		return jf
+	}
+	send := func(r result) {
+		select {
+		case done <- r:
+		default:
+		}
+	}
+	fail := fn(func(v app.Value) { send(result{err: errors.New("ui: fetch failed: " + v.String())}) })
+	app.Window().Call("fetch", url, init).Call("then", fn(func(resp app.Value) {
+		r := client.Response{Status: resp.Get("status").Int(), RetryAfter: resp.Get("headers").Call("get", "Retry-After").String()}
+		if resp.Get("headers").Call("get", "Retry-After").IsNull() {
+			r.RetryAfter = ""
+		}
+		resp.Call("text").Call("then", fn(func(text app.Value) {
+			r.Body = []byte(text.String())
+			send(result{resp: r})
+		}), fail)
+	}), fail)
+	select {
+	case r := <-done:
+		for _, f := range funcs {
+			f.Release()
+		}
+		return r.resp, r.err
+	case <-ctx.Done():
+		// The promise may still settle: its functions stay alive.
+		return client.Response{}, ctx.Err()
+	}
+}
+
+// outboxes keeps each board's unacked posts in local storage.
+type outboxes struct{ ctx app.Context }
+
+func (o outboxes) LoadOutbox(board string) []client.OutboxItem {
+	var items []client.OutboxItem
+	o.ctx.LocalStorage().Get(keyOutbox+board, &items)
+	return items
+}
+
+func (o outboxes) SaveOutbox(board string, items []client.OutboxItem) {
+	o.ctx.LocalStorage().Set(keyOutbox+board, items)
+}
