@@ -1,8 +1,10 @@
 package http1
 
 import (
+	"bytes"
 	"io"
 	"net"
+	"net/http/httputil"
 	"strings"
 	"testing"
 )
@@ -46,7 +48,9 @@ func FuzzParseRequest(f *testing.F) {
 }
 
 // FuzzChunkedBody reads a chunked body. It never panics, and what it
-// accepts is exactly the data of well-formed chunks.
+// accepts is exactly the data of well-formed chunks: where net/http's
+// chunked reader (httputil.NewChunkedReader, an independent decoder) also
+// accepts the input, both must give the same bytes.
 func FuzzChunkedBody(f *testing.F) {
 	for _, s := range []string{
 		"3\r\nabc\r\n0\r\n\r\n", "3;x=y\r\nabc\r\n0\r\nT: 1\r\n\r\n", "0x3\r\nabc\r\n0\r\n\r\n",
@@ -67,6 +71,10 @@ func FuzzChunkedBody(f *testing.F) {
 		}
 		if len(got) > len(raw) {
 			t.Fatalf("read %d bytes of body from %d bytes of input", len(got), len(raw))
+		}
+		want, err := io.ReadAll(httputil.NewChunkedReader(strings.NewReader(raw)))
+		if err == nil && !bytes.Equal(got, want) {
+			t.Fatalf("read %q, net/http reads %q", got, want)
 		}
 	})
 }

@@ -25,7 +25,7 @@ func (c *Client) serve(ctx context.Context, l link, welcome protocol.ServerFrame
 	beat := time.NewTicker(protocol.HeartbeatInterval)
 	defer beat.Stop()
 	heard := time.Now()
-	var probe <-chan time.Time
+	var probe, probeLate <-chan time.Time
 	var probing <-chan opened
 	if l.transport() == TransportSSE {
 		probe = time.After(c.cfg.WebSocketRetry)
@@ -51,9 +51,13 @@ func (c *Client) serve(ctx context.Context, l link, welcome protocol.ServerFrame
 			l.ping()
 		case <-probe:
 			c.lastWSTry = time.Now()
-			probing = c.openWebSocket(ctx)
+			probing, probeLate = c.openWebSocket(ctx), time.After(c.cfg.WelcomeTimeout)
+		case <-probeLate: // a socket that opens and says nothing: not yet
+			discard(probing)
+			probing, probeLate = nil, nil
+			probe = time.After(c.cfg.WebSocketRetry)
 		case o := <-probing:
-			probing = nil
+			probing, probeLate = nil, nil
 			if o.err != nil {
 				probe = time.After(c.cfg.WebSocketRetry)
 				continue
