@@ -165,10 +165,6 @@ func (b *Board) changed(ctx app.Context, ch client.Change) {
 			b.noteNew(ctx, f.Author, wasSynced)
 		case protocol.TypeError:
 			b.notice = politeError(f.Code, f.Message)
-		case protocol.TypeAck:
-			if b.notice == politeError(protocol.CodeRateLimited, "") {
-				b.notice = ""
-			}
 		}
 	}
 }

@@ -49,7 +49,8 @@ for (const [how, route] of Object.entries(blockers)) {
       await expect(a.locator('li[data-seq] .text')).toHaveText(['from SSE 안녕', 'from WebSocket'], { timeout: 10_000 });
       await expect(a.locator('li[data-pending]')).toHaveCount(0);
 
-      const mine = a.locator('li[data-seq]').filter({ hasText: 'from SSE' });
+      const mineSeq = await a.locator('li[data-seq]').filter({ hasText: 'from SSE' }).getAttribute('data-seq');
+      const mine = a.locator(`li[data-seq="${mineSeq}"]`);
       a.once('dialog', (d) => d.accept('edited over the API'));
       await mine.getByRole('button', { name: 'Edit' }).click();
       await expect(b.locator('li[data-seq]').first().locator('.text')).toHaveText('edited over the API', { timeout: 10_000 });

@@ -27,9 +27,16 @@ test('links and Back/Forward move the socket to the other board', async ({ page 
   await page.screenshot({ path: testInfo.outputPath('back.png') });
 });
 
-test('a flood shows a polite notice and nothing is lost; the counter appears near the limit', async ({ page }, testInfo) => {
+test('a flood shows a polite notice and nothing is lost; the counter appears near the limit', async ({ page, context }, testInfo) => {
   await openBoard(page, server.url + '/b/flood');
+  // Typed offline, the 24 posts wait in the outbox and go out back to back
+  // when the link is back: over the limit of 20 however slowly they were
+  // typed (typed online on a loaded machine, the bucket could refill).
+  await context.setOffline(true);
+  await expect(page.getByRole('status')).toHaveText('offline');
   for (let i = 0; i < 24; i++) await post(page, 'flood ' + i);
+  await expect(page.locator('li[data-pending]')).toHaveCount(24);
+  await context.setOffline(false);
   await expect(page.locator('.notice')).toContainText('posting quickly', { timeout: 5_000 });
   // The limited posts stay in the outbox and go out again until taken.
   await expect.poll(async () => (await apiMessages(server.url, 'flood')).length, { timeout: 30_000 }).toBe(24);

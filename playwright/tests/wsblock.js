@@ -6,6 +6,7 @@ const http = require('node:http');
 async function startHTMLProxy(target) {
   const up = new URL(target);
   const state = { block: true };
+  const upgraded = new Set(); // sockets past an upgrade, which close() does not track
   const srv = http.createServer((req, res) => {
     const preq = http.request({ host: up.hostname, port: up.port, path: req.url, method: req.method, headers: req.headers }, (pres) => {
       res.writeHead(pres.statusCode, pres.headers);
@@ -15,6 +16,8 @@ async function startHTMLProxy(target) {
     req.pipe(preq);
   });
   srv.on('upgrade', (req, socket, head) => {
+    upgraded.add(socket);
+    socket.on('close', () => upgraded.delete(socket));
     if (state.block) {
       socket.end('HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n<html><body>WebSocket is not allowed here</body></html>');
       return;
@@ -26,6 +29,8 @@ async function startHTMLProxy(target) {
       socket.write(head101 + '\r\n');
       if (phead.length) socket.write(phead);
       if (head.length) psocket.write(head);
+      upgraded.add(psocket);
+      psocket.on('close', () => upgraded.delete(psocket));
       psocket.pipe(socket).pipe(psocket);
       socket.on('error', () => psocket.destroy());
       psocket.on('error', () => socket.destroy());
@@ -37,7 +42,11 @@ async function startHTMLProxy(target) {
   return {
     url: `http://127.0.0.1:${srv.address().port}`,
     state,
-    close: () => new Promise((r) => { srv.closeAllConnections(); srv.close(r); }),
+    close: () => new Promise((r) => {
+      for (const s of upgraded) s.destroy();
+      srv.closeAllConnections();
+      srv.close(r);
+    }),
   };
 }
 
