@@ -4,7 +4,7 @@ const { test, expect } = require('@playwright/test');
 // Contexts made from the shared browser are closed after each test, so no
 // page of one test keeps reconnecting during the next.
 test.afterEach(async ({ browser }) => { for (const c of browser.contexts()) await c.close(); });
-const { startServer } = require('./server');
+const { startServer, apiMessages } = require('./server');
 const { openBoard, post } = require('./helpers');
 
 let server;
@@ -44,12 +44,14 @@ test('Enter during IME composition does not send; Enter after it does', async ({
     el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', keyCode: 229, isComposing: true, bubbles: true, cancelable: true }));
   });
   await cdp.send('Input.insertText', { text: '한' }); // commits the composition
-  await page.waitForTimeout(300);
-  await expect(page.locator('li[data-seq], li[data-pending]')).toHaveCount(0);
   await expect(box).toHaveValue('한');
   await box.press('Enter');
   await expect(page.locator('li[data-seq] .text')).toHaveText(['한'], { timeout: 5_000 });
   await expect(box).toHaveValue('');
+  // The absence, proved by a later event: once nothing is pending every
+  // post made is stored, and the Enter during composition made none.
+  await expect(page.locator('li[data-pending]')).toHaveCount(0, { timeout: 5_000 });
+  expect((await apiMessages(server.url, 'ime')).map((m) => m.text)).toEqual(['한']);
   await page.screenshot({ path: testInfo.outputPath('ime.png') });
 });
 
