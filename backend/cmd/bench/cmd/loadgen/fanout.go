@@ -16,6 +16,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"liveboard/shared/client"
 	"liveboard/shared/protocol"
 )
 
@@ -42,8 +43,10 @@ func (d *dialer) client() *http.Client {
 }
 
 // subscriber counts deliveries and keeps the latency of the timed ones.
+// It reads over WebSocket, or over SSE (next gives each event's data).
 type subscriber struct {
-	conn      *websocket.Conn
+	next      func(ctx context.Context) ([]byte, error)
+	close     func()
 	latencies []time.Duration
 	mu        sync.Mutex
 }
@@ -55,7 +58,7 @@ var (
 
 func (s *subscriber) readLoop(ctx context.Context) {
 	for {
-		_, b, err := s.conn.Read(ctx)
+		b, err := s.next(ctx)
 		if err != nil {
 			return
 		}
@@ -93,7 +96,63 @@ func hello(ctx context.Context, c *websocket.Conn, token string) error {
 	}
 }
 
-func fanout(c config, name string, argv []string) (fanoutResult, error) {
+// dialWS opens a WebSocket subscriber, up to synced.
+func dialWS(ctx context.Context, d *dialer, wsURL, token string) (*subscriber, error) {
+	conn, _, err := websocket.Dial(ctx, wsURL, &websocket.DialOptions{HTTPClient: d.client()})
+	if err != nil {
+		return nil, err
+	}
+	conn.SetReadLimit(protocol.MaxFrameBytes)
+	if err := hello(ctx, conn, token); err != nil {
+		conn.CloseNow()
+		return nil, err
+	}
+	return &subscriber{
+		next: func(ctx context.Context) ([]byte, error) {
+			_, b, err := conn.Read(ctx)
+			return b, err
+		},
+		close: func() { conn.CloseNow() },
+	}, nil
+}
+
+// dialSSE opens an SSE subscriber, up to synced.
+func dialSSE(ctx context.Context, d *dialer, eventsURL string) (*subscriber, error) {
+	rctx, cancel := context.WithCancel(context.Background())
+	stop := context.AfterFunc(ctx, cancel) // only until synced
+	req, _ := http.NewRequestWithContext(rctx, "GET", eventsURL, nil)
+	resp, err := d.client().Do(req)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	if resp.StatusCode != 200 {
+		resp.Body.Close()
+		cancel()
+		return nil, fmt.Errorf("events: %s", resp.Status)
+	}
+	r := client.NewEventReader(resp.Body)
+	for {
+		ev, err := r.Next()
+		if err != nil {
+			cancel()
+			return nil, err
+		}
+		if ev.Type == protocol.TypeSynced {
+			break
+		}
+	}
+	stop()
+	return &subscriber{
+		next: func(context.Context) ([]byte, error) {
+			ev, err := r.Next()
+			return []byte(ev.Data), err
+		},
+		close: func() { cancel(); resp.Body.Close() },
+	}, nil
+}
+
+func fanout(c config, name, transport string, argv []string) (fanoutResult, error) {
 	res := fanoutResult{name: name}
 	srv, err := startServer(argv)
 	if err != nil {
@@ -120,18 +179,18 @@ func fanout(c config, name string, argv []string) (fanoutResult, error) {
 			defer func() { <-sem }()
 			dctx, dcancel := context.WithTimeout(ctx, 30*time.Second)
 			defer dcancel()
-			conn, _, err := websocket.Dial(dctx, wsURL, &websocket.DialOptions{HTTPClient: d.client()})
+			var s *subscriber
+			var err error
+			if transport == "sse" {
+				s, err = dialSSE(dctx, &d, srv.url+"/api/boards/bench/events")
+			} else {
+				s, err = dialWS(dctx, &d, wsURL, fmt.Sprintf("loadgen-subscriber-%06d", i))
+			}
 			if err != nil {
 				failed.Add(1)
 				return
 			}
-			conn.SetReadLimit(protocol.MaxFrameBytes)
-			if hello(dctx, conn, fmt.Sprintf("loadgen-subscriber-%06d", i)) != nil {
-				failed.Add(1)
-				conn.CloseNow()
-				return
-			}
-			subs[i] = &subscriber{conn: conn}
+			subs[i] = s
 		}()
 	}
 	wg.Wait()
@@ -146,7 +205,7 @@ func fanout(c config, name string, argv []string) (fanoutResult, error) {
 	fmt.Printf("%s: %d subscribers in %v (%d failed)\n", name, len(subs), time.Since(start).Round(time.Millisecond), failed.Load())
 	defer func() {
 		for _, s := range subs {
-			s.conn.CloseNow()
+			s.close()
 		}
 	}()
 	if len(subs) == 0 {

@@ -14,12 +14,14 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"syscall"
 	"time"
 )
 
 type config struct {
 	liveboard, peer string
+	previous        string // an earlier liveboard binary, for a before/after row
 	subs            int
 	rate            int
 	fixedFor        time.Duration
@@ -27,12 +29,15 @@ type config struct {
 	posters         int
 	durableFor      time.Duration
 	only            string
+	transports      string
 }
 
 func main() {
 	var c config
 	flag.StringVar(&c.liveboard, "liveboard", "../../../bin/liveboard", "the liveboard binary")
 	flag.StringVar(&c.peer, "peer", "", "the peer-wshub binary (default: built here)")
+	flag.StringVar(&c.previous, "previous", "", "an earlier liveboard binary: its WebSocket row is measured too")
+	flag.StringVar(&c.transports, "transports", "websocket,sse", "liveboard's transports to measure")
 	flag.IntVar(&c.subs, "subs", 10_000, "subscribers on the board")
 	flag.IntVar(&c.rate, "rate", 5, "posts per second in the fixed-rate phase")
 	flag.DurationVar(&c.fixedFor, "fixed-for", 15*time.Second, "length of the fixed-rate phase")
@@ -70,14 +75,23 @@ func run(c config) error {
 	}
 	if c.only == "" || c.only == "fanout" {
 		var rows []fanoutResult
-		for _, target := range []struct {
-			name string
-			cmd  []string
-		}{
-			{"liveboard", []string{c.liveboard, "-addr", "127.0.0.1:0", "-data", work + "/data", "-post-burst", "1000000000", "-send-queue", "4096", "-max-conns", "30000"}},
-			{"net/http + coder/websocket hub", []string{c.peer, "-addr", "127.0.0.1:0"}},
-		} {
-			r, err := fanout(c, target.name, target.cmd)
+		type target struct {
+			name, transport string
+			cmd             []string
+		}
+		lb := func(bin, data string) []string {
+			return []string{bin, "-addr", "127.0.0.1:0", "-data", work + "/" + data, "-post-burst", "1000000000", "-send-queue", "4096", "-max-conns", "30000"}
+		}
+		var targets []target
+		for _, tr := range strings.Split(c.transports, ",") {
+			targets = append(targets, target{"liveboard, " + tr, tr, lb(c.liveboard, "data-"+tr)})
+		}
+		if c.previous != "" {
+			targets = append(targets, target{"liveboard before, websocket", "websocket", lb(c.previous, "data-previous")})
+		}
+		targets = append(targets, target{"net/http + coder/websocket hub", "websocket", []string{c.peer, "-addr", "127.0.0.1:0"}})
+		for _, target := range targets {
+			r, err := fanout(c, target.name, target.transport, target.cmd)
 			if err != nil {
 				return fmt.Errorf("%s: %w", target.name, err)
 			}
