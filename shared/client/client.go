@@ -215,23 +215,32 @@ func (c *Client) setStatus(status, transport string) {
 	}
 }
 
-// Run keeps the board connected until ctx ends.
+// Run keeps the board connected until ctx ends. RetryNow cuts a backoff,
+// an attempt in flight or a live link short, and starts the backoff over:
+// attempts that failed while the machine was offline say nothing about now.
 func (c *Client) Run(ctx context.Context) {
 	wait := BackoffMin
 	for ctx.Err() == nil {
 		l, welcome, err := c.connect(ctx)
+		kicked := errors.Is(err, errKicked)
 		if err == nil {
 			wait = BackoffMin
-			c.serve(ctx, l, welcome)
+			kicked = c.serve(ctx, l, welcome)
 		}
 		if ctx.Err() != nil {
 			return
 		}
 		c.setStatus(StatusReconnecting, "")
+		if kicked {
+			wait = BackoffMin
+			continue
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-c.kick:
+			wait = BackoffMin
+			continue
 		case <-time.After(time.Duration(rand.Int64N(int64(wait)))):
 		}
 		wait = min(2*wait, BackoffMax)

@@ -15,7 +15,10 @@ type opened struct {
 	err     error
 }
 
-var errNoWelcome = errors.New("client: the link closed before welcome")
+var (
+	errNoWelcome = errors.New("client: the link closed before welcome")
+	errKicked    = errors.New("client: RetryNow")
+)
 
 // awaitWelcome waits for a link's first frame; anything but welcome, or an
 // end before it, is a failed open.
@@ -76,8 +79,14 @@ func discard(ch <-chan opened) {
 // welcome.
 func (c *Client) connect(ctx context.Context) (link, protocol.ServerFrame, error) {
 	if c.onSSE && time.Since(c.lastWSTry) < c.cfg.WebSocketRetry {
-		o := <-c.openSSE(ctx)
-		return o.l, o.welcome, o.err
+		sse := c.openSSE(ctx)
+		select {
+		case o := <-sse:
+			return o.l, o.welcome, o.err
+		case <-c.kick:
+			discard(sse)
+			return nil, protocol.ServerFrame{}, errKicked
+		}
 	}
 	c.lastWSTry = time.Now()
 	ws := c.openWebSocket(ctx)
@@ -93,9 +102,18 @@ func (c *Client) connect(ctx context.Context) (link, protocol.ServerFrame, error
 			return nil, protocol.ServerFrame{}, o.err
 		}
 		c.onSSE = true
-		o = <-c.openSSE(ctx)
-		return o.l, o.welcome, o.err
+		sse := c.openSSE(ctx)
+		select {
+		case o = <-sse:
+			return o.l, o.welcome, o.err
+		case <-c.kick:
+			discard(sse)
+			return nil, protocol.ServerFrame{}, errKicked
+		}
 	case <-timer.C:
+	case <-c.kick: // an attempt begun offline may hang: start afresh
+		discard(ws)
+		return nil, protocol.ServerFrame{}, errKicked
 	case <-ctx.Done():
 		discard(ws)
 		return nil, protocol.ServerFrame{}, ctx.Err()
@@ -124,6 +142,14 @@ func (c *Client) connect(ctx context.Context) (link, protocol.ServerFrame, error
 				c.onSSE = true
 				return o.l, o.welcome, nil
 			}
+		case <-c.kick:
+			if ws != nil {
+				discard(ws)
+			}
+			if sse != nil {
+				discard(sse)
+			}
+			return nil, protocol.ServerFrame{}, errKicked
 		case <-ctx.Done():
 			return nil, protocol.ServerFrame{}, ctx.Err()
 		}

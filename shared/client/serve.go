@@ -8,9 +8,9 @@ import (
 )
 
 // serve applies a link's frames until it fails, goes silent, or RetryNow
-// drops it. On SSE it tries WebSocket again every WebSocketRetry and moves
-// over when it answers.
-func (c *Client) serve(ctx context.Context, l link, welcome protocol.ServerFrame) {
+// drops it (then it reports true). On SSE it tries WebSocket again every
+// WebSocketRetry and moves over when it answers.
+func (c *Client) serve(ctx context.Context, l link, welcome protocol.ServerFrame) (kicked bool) {
 	c.mu.Lock()
 	c.link = l
 	c.mu.Unlock()
@@ -36,17 +36,23 @@ func (c *Client) serve(ctx context.Context, l link, welcome protocol.ServerFrame
 			heard = time.Now()
 			c.apply(l, f)
 		case <-l.done():
+			if probing != nil {
+				discard(probing)
+			}
 			for { // frames already read still count
 				select {
 				case f := <-l.frames():
 					c.apply(l, f)
 				default:
-					return
+					return false
 				}
 			}
 		case <-beat.C:
 			if time.Since(heard) > protocol.DeadAfter {
-				return
+				if probing != nil {
+					discard(probing)
+				}
+				return false
 			}
 			l.ping()
 		case <-probe:
@@ -73,9 +79,15 @@ func (c *Client) serve(ctx context.Context, l link, welcome protocol.ServerFrame
 			heard = time.Now()
 			c.apply(l, o.welcome)
 		case <-c.kick:
-			return
+			if probing != nil {
+				discard(probing)
+			}
+			return true
 		case <-ctx.Done():
-			return
+			if probing != nil {
+				discard(probing)
+			}
+			return false
 		}
 	}
 }
