@@ -9,15 +9,15 @@ import (
 // the sink (the queue holds live frames meanwhile). It returns the head
 // it caught up to. Without After it sends the latest page in its current
 // state; with After, every event since, edits and deletes included.
-func (s *Stream) catchUp() (int64, error) {
+func (s *Stream) catchUp(after *int64) (int64, error) {
 	ctx, cancel := catchupContext()
 	defer cancel()
 	store := s.reg.svc.Store
 	welcome := func(head int64) Frame {
-		return Frame{Data: board.Encode(protocol.Welcome{Type: protocol.TypeWelcome, Board: s.board, You: s.join.Author, Name: s.join.Name, Head: head})}
+		return Frame{Data: board.Encode(protocol.Welcome{Type: protocol.TypeWelcome, Board: s.board, You: s.author, Name: s.name, Head: head})}
 	}
 	var head int64
-	if s.join.After == nil {
+	if after == nil {
 		msgs, h, err := store.Latest(ctx, s.board, protocol.DefaultPageLimit)
 		if err != nil {
 			return 0, err
@@ -40,7 +40,7 @@ func (s *Stream) catchUp() (int64, error) {
 		if err := s.sink.Send([]Frame{welcome(head)}); err != nil {
 			return 0, err
 		}
-		for cur := *s.join.After; cur < head; {
+		for cur := *after; cur < head; {
 			evs, err := store.Events(ctx, s.board, cur, CatchupPage)
 			if err != nil {
 				return 0, err

@@ -24,10 +24,12 @@ type Join struct {
 // Stream is one live reader. It is a board.Subscriber: the broker hands it
 // frames, and it never blocks.
 type Stream struct {
-	reg   *Registry
-	join  Join
-	sink  Sink
-	board string
+	reg       *Registry
+	sink      Sink
+	board     string
+	author    string
+	name      string
+	heartbeat time.Duration
 
 	mu      sync.Mutex
 	queue   []item
@@ -38,10 +40,10 @@ type Stream struct {
 	ended   bool
 	wake    chan struct{} // tells a lingering writer there is more
 
-	lastSent atomic.Int64 // unix nanoseconds of the last write
-	done     chan struct{}
-	undo     []func() // unsubscribe, leave presence
-	endOnce  sync.Once
+	lastSent    atomic.Int64 // unix nanoseconds of the last write
+	unsubscribe func()
+	leave       func() // presence; nil when not counted
+	endOnce     sync.Once
 }
 
 // item is one queued entry: a frame, a run of seqs to read from the store
@@ -58,28 +60,25 @@ type item struct {
 // missed, synced), goes live and joins presence. On error nothing is left
 // open; the caller closes its transport.
 func (r *Registry) Open(j Join) (*Stream, error) {
-	s := &Stream{reg: r, join: j, sink: j.Sink, board: j.Board, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	s := &Stream{reg: r, sink: j.Sink, board: j.Board, author: j.Author, name: j.Name, heartbeat: j.HeartbeatEvery, wake: make(chan struct{}, 1)}
 	s.lastSent.Store(time.Now().UnixNano())
 	if err := r.add(s); err != nil {
 		return nil, err
 	}
 	// Subscribe before the catch-up query: nothing falls between the two.
-	s.undo = append(s.undo, r.svc.Broker.Subscribe(j.Board, s))
-	head, err := s.catchUp()
+	s.unsubscribe = r.svc.Broker.Subscribe(j.Board, s)
+	head, err := s.catchUp(j.After)
 	if err != nil {
 		s.release()
 		return nil, err
 	}
 	if j.Author != "" {
-		s.undo = append(s.undo, r.svc.Presence.Join(j.Board, j.Author, j.Name))
+		s.leave = r.svc.Presence.Join(j.Board, j.Author, j.Name)
 	}
 	s.goLive(head)
 	s.Reply(r.svc.Presence.PresenceFrame(j.Board))
 	return s, nil
 }
-
-// Done is closed when the stream has ended.
-func (s *Stream) Done() <-chan struct{} { return s.done }
 
 // Deliver is called by the broker; it never blocks.
 func (s *Stream) Deliver(seq int64, frame []byte) {
@@ -100,9 +99,9 @@ func (s *Stream) ReplyBatch(frames [][]byte) {
 
 // Rename changes the name the reader is listed under.
 func (s *Stream) Rename(name string) {
-	if s.join.Author != "" && name != s.join.Name {
-		s.join.Name = name
-		s.reg.svc.Presence.Rename(s.board, s.join.Author, name)
+	if s.author != "" && name != s.name {
+		s.name = name
+		s.reg.svc.Presence.Rename(s.board, s.author, name)
 	}
 }
 
@@ -203,7 +202,7 @@ func (s *Stream) goLive(head int64) {
 // idleSince reports whether nothing went out for the stream's heartbeat
 // interval; it then counts the heartbeat as sent, so one goes per interval.
 func (s *Stream) idleSince(now time.Time) bool {
-	every := s.join.HeartbeatEvery
+	every := s.heartbeat
 	if every <= 0 {
 		return false
 	}
@@ -228,18 +227,13 @@ func (s *Stream) end(reason Reason) {
 
 // release undoes the subscription and presence, and leaves the registry.
 func (s *Stream) release() {
-	for i := len(s.undo) - 1; i >= 0; i-- {
-		s.undo[i]()
+	if s.leave != nil {
+		s.leave()
 	}
-	s.undo = nil
+	s.unsubscribe()
 	s.mu.Lock()
 	s.ended = true
 	s.mu.Unlock()
-	select {
-	case <-s.done:
-	default:
-		close(s.done)
-	}
 	s.reg.remove(s)
 }
 

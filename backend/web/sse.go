@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -66,9 +65,15 @@ func Events(deps *Deps) http.Handler {
 			raw.Close()
 			return
 		}
-		// The client sends nothing; a read returns when it leaves.
+		// The client sends nothing; a read returns when it leaves. (Not
+		// io.Copy to io.Discard: that holds an 8 KiB buffer per stream.)
 		go func() {
-			io.Copy(io.Discard, raw)
+			var b [1]byte
+			for {
+				if _, err := raw.Read(b[:]); err != nil {
+					break
+				}
+			}
 			stream.Close()
 		}()
 	})

@@ -28,6 +28,10 @@ type Config struct {
 	Platform Platform
 	Outbox   OutboxStore // nil: the outbox lives in memory only
 
+	// After, when set, is the seq the reader already has: the first hello
+	// resumes from it instead of asking for the latest page.
+	After *int64
+
 	WelcomeTimeout time.Duration // default DefaultWelcomeTimeout
 	WebSocketRetry time.Duration // default DefaultWebSocketRetry
 
@@ -58,6 +62,7 @@ type Client struct {
 	transport string
 	link      link
 	retrying  bool // a resend after rate_limited is scheduled
+	saveDue   bool // an outbox write is scheduled
 
 	wsFails   int  // failed /ws opens in a row
 	onSSE     bool // the last choice was SSE
@@ -88,6 +93,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	c := &Client{cfg: cfg, wsURL: wsURL, author: protocol.AuthorID(cfg.Token), status: StatusConnecting, kick: make(chan struct{}, 1)}
 	c.st.You = c.author
+	if cfg.After != nil {
+		c.st.LastSeq, c.st.Synced = *cfg.After, true
+	}
 	if cfg.Outbox != nil {
 		c.st.Restore(cfg.Outbox.LoadOutbox(cfg.Board))
 	}
@@ -127,21 +135,49 @@ func (c *Client) RetryNow() {
 // Post queues text as a new post and sends it when online. It returns the
 // post's id; the post stays in the outbox until acked.
 func (c *Client) Post(text string) (string, error) {
-	text, err := protocol.NormalizeText(text)
-	if err != nil {
+	return c.PostWithID(NewPostID(), text)
+}
+
+// PostWithID is Post with the caller's id (a resend from elsewhere).
+func (c *Client) PostWithID(id, text string) (string, error) {
+	n, err := c.PostAll([]OutboxItem{{ID: id, Text: text}})
+	if n == 0 {
 		return "", err
 	}
+	return id, nil
+}
+
+// PostAll queues several posts with one write of the outbox, in order. It
+// stops at the first text that cannot be a post (ErrEmpty, ErrTooLong…)
+// and returns how many it queued.
+func (c *Client) PostAll(items []OutboxItem) (int, error) {
 	c.mu.Lock()
-	o := OutboxItem{ID: NewPostID(), Text: text, Name: c.cfg.Name}
-	c.st.Queue(o)
-	c.saveOutbox()
+	queued := make([]OutboxItem, 0, len(items))
+	var err error
+	for _, o := range items {
+		if o.Text, err = protocol.NormalizeText(o.Text); err != nil {
+			break
+		}
+		if o.Name == "" {
+			o.Name = c.cfg.Name
+		}
+		c.st.Queue(o)
+		queued = append(queued, o)
+	}
+	if len(queued) > 0 {
+		c.saveOutbox() // before anything is sent: a crash then resends it
+	}
 	l := c.onlineLink()
 	c.mu.Unlock()
 	if l != nil {
-		l.post(o)
+		for _, o := range queued {
+			l.post(o)
+		}
 	}
-	c.changed(nil)
-	return o.ID, nil
+	if len(queued) > 0 {
+		c.changed(nil)
+	}
+	return len(queued), err
 }
 
 // Edit asks to replace the text of one's message seq; it reports false
@@ -189,10 +225,37 @@ func (c *Client) onlineLink() link {
 	return c.link
 }
 
+// saveOutbox writes the outbox now. Called with c.mu held.
 func (c *Client) saveOutbox() {
+	c.saveDue = false
 	if c.cfg.Outbox != nil {
 		c.cfg.Outbox.SaveOutbox(c.cfg.Board, append([]OutboxItem(nil), c.st.Outbox...))
 	}
+}
+
+// outboxShrank schedules a write of the outbox after an ack or a refusal.
+// Posts only leave it, so a write that comes late only resends posts the
+// server already has, which it answers as repeats: one write per
+// OutboxSaveDelay, not one per ack. Called with c.mu held.
+func (c *Client) outboxShrank() {
+	if c.cfg.Outbox == nil || c.saveDue {
+		return
+	}
+	c.saveDue = true
+	time.AfterFunc(OutboxSaveDelay, func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.saveDue {
+			c.saveOutbox()
+		}
+	})
+}
+
+// Flush writes the outbox now, as a program does before it exits.
+func (c *Client) Flush() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.saveOutbox()
 }
 
 func (c *Client) changed(news []protocol.ServerFrame) {
@@ -264,6 +327,13 @@ func (c *Client) resumeAfter() *int64 {
 		return &after
 	}
 	return nil
+}
+
+// Pending is how many posts wait in the outbox.
+func (c *Client) Pending() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.st.Outbox)
 }
 
 // NewPostID makes a post id.

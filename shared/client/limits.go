@@ -19,6 +19,8 @@ const (
 	// RateRetry is the wait before a rate-limited post is sent again when
 	// the server named no time.
 	RateRetry = 2 * time.Second
+	// OutboxSaveDelay is how long the outbox may go unwritten after acks.
+	OutboxSaveDelay = 200 * time.Millisecond
 	// WriteTimeout bounds one frame written, or one HTTP write.
 	WriteTimeout = 10 * time.Second
 )

@@ -106,9 +106,9 @@ func (c *Client) apply(l link, f protocol.ServerFrame) {
 		c.status, c.transport = StatusOnline, l.transport()
 		flush = append(flush, c.st.Outbox...)
 	case protocol.TypeAck:
-		c.saveOutbox()
+		c.outboxShrank()
 	case protocol.TypeError:
-		c.saveOutbox()
+		c.outboxShrank()
 		if f.Code == protocol.CodeRateLimited && !c.retrying {
 			c.retrying = true
 			wait := time.Duration(f.RetryAfterMS) * time.Millisecond

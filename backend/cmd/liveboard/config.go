@@ -71,7 +71,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	proxies := fs.String("trusted-proxy", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	fs.DurationVar(&c.helloTimeout, "hello-timeout", protocol.HelloTimeout, "how long a new WebSocket may stay silent before hello (then 1008)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: liveboard [flags]\n\nEach flag can also be set from its environment variable:\n")
+		printSubcommands(stderr)
+		fmt.Fprintf(stderr, "Flags of serve; each can also be set from its environment variable:\n")
 		fs.VisitAll(func(f *flag.Flag) {
 			env := envNames[f.Name]
 			if env != "" {

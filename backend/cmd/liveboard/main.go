@@ -1,20 +1,24 @@
-// Command liveboard serves the board: the app's files, the WebSocket
-// endpoint and the HTTP API, on its own HTTP/1.1 server.
+// Command liveboard serves the board: the app's files, the WebSocket and
+// SSE endpoints and the HTTP API, on its own HTTP/1.1 server. Its
+// subcommands post to a board, follow it, and chat on it from a terminal.
 package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/charmbracelet/x/term"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "liveboard:", err)
-		os.Exit(1)
-	}
+	code := dispatch(ctx, os.Args[1:], cli{
+		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
+		stdoutIsTerminal: term.IsTerminal(os.Stdout.Fd()),
+	})
+	stop()
+	os.Exit(code)
 }
