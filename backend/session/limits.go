@@ -20,6 +20,10 @@ const (
 	// before it ends: a busy stream does not start one per frame, and an
 	// idle one keeps none.
 	WriterLinger = 5 * time.Second
-	// heartbeatTick is how often idle streams are looked for.
-	heartbeatTick = time.Second
+	// heartbeatTick is how often idle streams are looked for; each tick
+	// sends at most the larger of heartbeatsPerTick and 1/heartbeatSpread
+	// of the streams.
+	heartbeatTick     = time.Second
+	heartbeatsPerTick = 100
+	heartbeatSpread   = 10
 )

@@ -110,9 +110,18 @@ func (r *Registry) heartbeats() {
 		case <-r.stop:
 			return
 		case now := <-t.C:
+			// Streams that joined together fall idle together: a budget per
+			// tick spreads their heartbeats over several ticks instead of
+			// 10,000 pings in one second. Those left over are still idle at
+			// the next tick.
 			r.mu.Lock()
+			budget := max(heartbeatsPerTick, len(r.streams)/heartbeatSpread)
 			for s := range r.streams {
+				if budget == 0 {
+					break
+				}
 				if s.idleSince(now) {
+					budget--
 					s.enqueue(item{heartbeat: true})
 				}
 			}

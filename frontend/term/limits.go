@@ -17,8 +17,8 @@ const (
 
 // Exit codes.
 const (
-	ExitOK      = 0
-	ExitFailed  = 1 // a refused post, or no progress for -timeout
-	ExitUsage   = 2 // a bad flag or URL
-	exitSignal  = 0 // Ctrl-C ends tail and chat normally
+	ExitOK     = 0
+	ExitFailed = 1 // a refused post, or no progress for -timeout
+	ExitUsage  = 2 // a bad flag or URL
+	exitSignal = 0 // Ctrl-C ends tail and chat normally
 )
