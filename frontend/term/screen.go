@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textarea"
@@ -17,19 +18,46 @@ import (
 // chatScreen runs the chat's terminal UI until Ctrl+C.
 func chatScreen(ctx context.Context, u BoardURL, c common, env Env) error {
 	m := newScreen(u)
-	var prog *tea.Program
+	// Changes are handed to the program by a goroutine of their own:
+	// Program.Send blocks until the event loop takes the message, and a
+	// post made from Update reports a change from inside that loop.
+	// Changes coalesce; the screen reads the whole state at each.
+	var mu sync.Mutex
+	var news []protocol.ServerFrame
+	var last client.Change
+	wake := make(chan struct{}, 1)
 	cl, err := newClient(u, c, env, true, nil, func(ch client.Change) {
-		if prog != nil {
-			prog.Send(changeMsg(ch))
+		mu.Lock()
+		news = append(news, ch.News...)
+		last = ch
+		mu.Unlock()
+		select {
+		case wake <- struct{}{}:
+		default:
 		}
 	})
 	if err != nil {
 		return err
 	}
 	m.cl = cl
-	prog = tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(env.Stdin), tea.WithOutput(env.Stdout))
+	prog := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(env.Stdin), tea.WithOutput(env.Stdout))
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-wake:
+			}
+			mu.Lock()
+			ch := last
+			ch.News, news = news, nil
+			mu.Unlock()
+			prog.Send(changeMsg(ch))
+		}
+	}()
 	stop := runUntil(ctx, cl)
 	defer stop()
+	defer cl.Flush()
 	_, err = prog.Run()
 	if ctx.Err() != nil || err == tea.ErrInterrupted || err == tea.ErrProgramKilled {
 		return nil
