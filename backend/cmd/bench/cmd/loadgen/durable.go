@@ -40,6 +40,18 @@ func durable(c config, work string) error {
 	fmt.Printf("| store, one transaction per post | %.0f | 1.00 |\n", baseline)
 	fmt.Printf("| store, group commit | %.0f | %.1f |\n", grouped, grouped/baseline)
 	fmt.Printf("| liveboard over WebSocket, a board per poster (group commit) | %.0f | %.1f |\n", server, server/baseline)
+	if c.termLines > 0 {
+		term, err := termPostRate(c, work+"/term", c.termLines)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("| `liveboard post`, %d lines on stdin | %.0f | %.1f (%.2f × the WebSocket row) |\n", c.termLines, term, term/baseline, term/server)
+		first, err := tailFirstLine(c, work+"/tail", 11)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("\n`liveboard tail` on a board of 50 messages: first line after %v (median of 11 starts, process start included)\n", first.Round(time.Millisecond))
+	}
 	return nil
 }
 

@@ -30,6 +30,7 @@ type config struct {
 	durableFor      time.Duration
 	only            string
 	transports      string
+	termLines       int
 }
 
 func main() {
@@ -37,6 +38,7 @@ func main() {
 	flag.StringVar(&c.liveboard, "liveboard", "../../../bin/liveboard", "the liveboard binary")
 	flag.StringVar(&c.peer, "peer", "", "the peer-wshub binary (default: built here)")
 	flag.StringVar(&c.previous, "previous", "", "an earlier liveboard binary: its WebSocket row is measured too")
+	flag.IntVar(&c.termLines, "term-lines", 10_000, "lines `liveboard post` sends in the durable mode (0: skip)")
 	flag.StringVar(&c.transports, "transports", "websocket,sse", "liveboard's transports to measure")
 	flag.IntVar(&c.subs, "subs", 10_000, "subscribers on the board")
 	flag.IntVar(&c.rate, "rate", 5, "posts per second in the fixed-rate phase")
