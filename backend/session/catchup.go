@@ -48,14 +48,7 @@ func (s *Stream) catchUp(after *int64) (int64, error) {
 			if len(evs) == 0 {
 				break
 			}
-			frames := make([]Frame, 0, len(evs))
-			for _, ev := range evs {
-				if ev.Seq > head {
-					break
-				}
-				frames = append(frames, Frame{Seq: ev.Seq, Data: board.Encode(board.EventFrame(ev))})
-			}
-			if err := s.sink.Send(frames); err != nil {
+			if err := s.sink.Send(eventFrames(evs, head)); err != nil {
 				return 0, err
 			}
 			cur = evs[len(evs)-1].Seq
@@ -64,4 +57,16 @@ func (s *Stream) catchUp(after *int64) (int64, error) {
 	err := s.sink.Send([]Frame{{Data: board.Encode(protocol.Synced{Type: protocol.TypeSynced, Head: head})}})
 	s.lastSent.Store(timeNow())
 	return head, err
+}
+
+// eventFrames encodes the events up to seq upTo.
+func eventFrames(evs []board.Event, upTo int64) []Frame {
+	frames := make([]Frame, 0, len(evs))
+	for _, ev := range evs {
+		if ev.Seq > upTo {
+			break
+		}
+		frames = append(frames, Frame{Seq: ev.Seq, Data: board.Encode(board.EventFrame(ev))})
+	}
+	return frames
 }

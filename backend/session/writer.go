@@ -3,8 +3,6 @@ package session
 import (
 	"fmt"
 	"time"
-
-	"liveboard/backend/board"
 )
 
 // drain writes queued items, then waits up to WriterLinger for more. A
@@ -102,21 +100,15 @@ func (s *Stream) fill(from, to int64) (Reason, error) {
 		if err != nil {
 			return ReasonStore, err
 		}
-		if len(evs) == 0 {
+		frames := eventFrames(evs, to)
+		if len(frames) == 0 || frames[0].Seq != from {
 			if tries++; tries > GapRetries {
 				return ReasonResume, fmt.Errorf("session: seq %d of %q is not in the store", from, s.board)
 			}
 			time.Sleep(GapRetryWait)
 			continue
 		}
-		frames := make([]Frame, 0, len(evs))
-		for _, ev := range evs {
-			if ev.Seq > to {
-				break
-			}
-			frames = append(frames, Frame{Seq: ev.Seq, Data: board.Encode(board.EventFrame(ev))})
-			from = ev.Seq + 1
-		}
+		from = frames[len(frames)-1].Seq + 1
 		if err := s.sink.Send(frames); err != nil {
 			return ReasonGone, err
 		}

@@ -133,15 +133,22 @@ func (a *API) Create(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, map[string]int64{"seq": ev.Seq})
 }
 
+// readTarget reads the {seq} of PATCH and DELETE and the body, answering the
+// request itself when it cannot.
+func readTarget(w http.ResponseWriter, r *http.Request, body *writeBody) (int64, bool) {
+	seq, err := seqParam(r.PathValue("seq"))
+	if err != nil || seq <= 0 {
+		writeAPIError(w, http.StatusBadRequest, protocol.CodeBadRequest, protocol.ErrBadSeq.Error())
+		return 0, false
+	}
+	return seq, decode(w, r, body)
+}
+
 // Edit answers PATCH: 200 {"seq"} with the edit's own seq.
 func (a *API) Edit(w http.ResponseWriter, r *http.Request) {
-	target, err := seqParam(r.PathValue("seq"))
-	if err != nil || target <= 0 {
-		writeAPIError(w, http.StatusBadRequest, protocol.CodeBadRequest, protocol.ErrBadSeq.Error())
-		return
-	}
 	var body writeBody
-	if !decode(w, r, &body) {
+	target, ok := readTarget(w, r, &body)
+	if !ok {
 		return
 	}
 	seq, err := a.deps.Service.Edit(r.Context(), a.caller(r, body.Token), board.Edit{Board: r.PathValue("board"), Seq: target, Text: body.Text})
@@ -154,13 +161,9 @@ func (a *API) Edit(w http.ResponseWriter, r *http.Request) {
 
 // Delete answers DELETE: 200 {"seq"} with the delete's own seq.
 func (a *API) Delete(w http.ResponseWriter, r *http.Request) {
-	target, err := seqParam(r.PathValue("seq"))
-	if err != nil || target <= 0 {
-		writeAPIError(w, http.StatusBadRequest, protocol.CodeBadRequest, protocol.ErrBadSeq.Error())
-		return
-	}
 	var body writeBody
-	if !decode(w, r, &body) {
+	target, ok := readTarget(w, r, &body)
+	if !ok {
 		return
 	}
 	seq, err := a.deps.Service.Delete(r.Context(), a.caller(r, body.Token), board.Delete{Board: r.PathValue("board"), Seq: target})
