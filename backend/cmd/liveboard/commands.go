@@ -22,6 +22,8 @@ var subcommands = []struct{ name, what string }{
 	{"post", "post TEXT, or each line of standard input: liveboard post [-name N] URL [TEXT...]"},
 	{"tail", "print a board's latest messages and follow it: liveboard tail [-n 50] [-after SEQ] [-json] URL"},
 	{"chat", "talk on a board from a terminal: liveboard chat [-name N] URL"},
+	{"backup", "copy the SQLite database while the server runs: liveboard backup [-data DIR] PATH"},
+	{"healthcheck", "exit 0 when URL answers 200: liveboard healthcheck http://HOST:PORT/readyz"},
 	{"help", "this list"},
 }
 
@@ -29,7 +31,7 @@ var subcommands = []struct{ name, what string }{
 func printSubcommands(w io.Writer) {
 	fmt.Fprintf(w, "Usage: liveboard [COMMAND] [flags]\n\nCommands (URL is http://HOST:PORT/b/NAME; each takes -h):\n")
 	for _, s := range subcommands {
-		fmt.Fprintf(w, "  %-6s %s\n", s.name, s.what)
+		fmt.Fprintf(w, "  %-11s %s\n", s.name, s.what)
 	}
 	fmt.Fprintln(w)
 }
@@ -47,6 +49,10 @@ func dispatch(ctx context.Context, args []string, c cli) int {
 			return liveterm.Tail(ctx, args[1:], env)
 		case "chat":
 			return liveterm.Chat(ctx, args[1:], env)
+		case "backup":
+			return backup(args[1:], c)
+		case "healthcheck":
+			return healthcheck(ctx, args[1:], c)
 		case "help":
 			printSubcommands(c.stdout)
 			return 0

@@ -33,6 +33,10 @@ type config struct {
 
 	trustedProxies web.Proxies
 	helloTimeout   time.Duration
+
+	logFormat  string
+	accessLog  bool
+	drainDelay time.Duration
 }
 
 // envNames maps each flag to its environment variable.
@@ -51,6 +55,9 @@ var envNames = map[string]string{
 	"shutdown-timeout": "LIVEBOARD_SHUTDOWN_TIMEOUT",
 	"trusted-proxy":    "LIVEBOARD_TRUSTED_PROXY",
 	"hello-timeout":    "LIVEBOARD_HELLO_TIMEOUT",
+	"log-format":       "LIVEBOARD_LOG_FORMAT",
+	"access-log":       "LIVEBOARD_ACCESS_LOG",
+	"drain-delay":      "LIVEBOARD_DRAIN_DELAY",
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -68,6 +75,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.IntVar(&c.postBurst, "post-burst", board.DefaultPostBurst, "posts allowed per -post-window per author (an address gets 10 times as many)")
 	fs.DurationVar(&c.postWindow, "post-window", board.DefaultPostWindow, "the window of -post-burst")
 	fs.IntVar(&c.sendQueue, "send-queue", session.DefaultSendQueue, "frames that may wait for a slow reader (WebSocket or SSE) before it is closed")
+	fs.StringVar(&c.logFormat, "log-format", "text", "log lines as text or json")
+	fs.BoolVar(&c.accessLog, "access-log", false, "log one line per request (method, path without query, status, bytes, duration, remote)")
+	fs.DurationVar(&c.drainDelay, "drain-delay", 0, "on SIGTERM, answer /readyz 503 for this long while still serving, then shut down")
 	proxies := fs.String("trusted-proxy", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	fs.DurationVar(&c.helloTimeout, "hello-timeout", protocol.HelloTimeout, "how long a new WebSocket may stay silent before hello (then 1008)")
 	fs.Usage = func() {
@@ -101,6 +111,12 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	var err error
 	if c.trustedProxies, err = web.ParseProxies(*proxies); err != nil {
 		return c, fmt.Errorf("-trusted-proxy: %w", err)
+	}
+	if c.logFormat != "text" && c.logFormat != "json" {
+		return c, fmt.Errorf("-log-format must be text or json, not %q", c.logFormat)
+	}
+	if c.drainDelay < 0 {
+		return c, fmt.Errorf("-drain-delay must not be negative")
 	}
 	if c.helloTimeout <= 0 {
 		return c, fmt.Errorf("-hello-timeout must be positive")

@@ -7,13 +7,14 @@ import (
 
 	"liveboard/assets"
 	"liveboard/backend/board"
+	"liveboard/backend/health"
 	"liveboard/backend/static"
 	"liveboard/backend/web"
 	"liveboard/backend/webapp"
 )
 
 // routes is every URL the server answers.
-func routes(deps *web.Deps, sockets *web.Sockets) (http.Handler, error) {
+func routes(deps *web.Deps, sockets *web.Sockets, ready *health.Checker) (http.Handler, error) {
 	files, err := static.New(assets.Public(), static.Options{ModTime: buildTime()})
 	if err != nil {
 		return nil, err
@@ -29,6 +30,8 @@ func routes(deps *web.Deps, sockets *web.Sockets) (http.Handler, error) {
 		mux.Handle("GET "+p, pages)
 	}
 	mux.Handle("GET /ws", sockets)
+	mux.Handle("GET /livez", health.Livez())
+	mux.Handle("GET /readyz", ready.Readyz())
 
 	mux.Handle("GET /api/boards/{board}/events", web.Events(deps))
 

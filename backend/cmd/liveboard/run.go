@@ -7,15 +7,17 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
+	"time"
 	"net"
 	"os"
 
 	"liveboard/backend/board"
+	"liveboard/backend/health"
 	"liveboard/backend/http1"
 	"liveboard/backend/session"
 	"liveboard/backend/store/sqlite"
 	"liveboard/backend/web"
+	"liveboard/shared/protocol"
 )
 
 // run starts the server and blocks until ctx ends, then shuts down
@@ -28,7 +30,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log := newLogger(cfg.logFormat, stderr)
 	if err := os.MkdirAll(cfg.data, 0o755); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
@@ -51,9 +53,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	sockets := web.NewSockets(deps)
 	sockets.HelloTimeout = cfg.helloTimeout
 
-	handler, err := routes(deps, sockets)
+	ready := health.New(health.Check{Name: "store", Probe: func(ctx context.Context) error {
+		_, err := store.Head(ctx, protocol.DefaultBoard)
+		return err
+	}})
+	go ready.Run(ctx)
+	handler, err := routes(deps, sockets, ready)
 	if err != nil {
 		return err
+	}
+	if cfg.accessLog {
+		handler = web.AccessLog(log, handler)
 	}
 	srv := &http1.Server{Handler: handler, MaxConns: cfg.maxConns, Logger: log}
 	srv.RegisterOnShutdown(sessions.Shutdown)
@@ -85,6 +95,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case err := <-served:
 		return err
 	case <-ctx.Done():
+	}
+	if cfg.drainDelay > 0 {
+		// /readyz says 503 while the node still serves, so that the load
+		// balancer moves traffic away before the listener closes.
+		ready.Drain()
+		log.Info("draining", "for", cfg.drainDelay)
+		time.Sleep(cfg.drainDelay)
 	}
 	log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.shutdown)

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"liveboard/backend/store/sqlite"
+)
+
+func getStatus(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// waitStatus polls url until it answers want (probes are state refreshed
+// every second; there is no event to wait on from outside).
+func waitStatus(t *testing.T, url string, want int) string {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		code, body := getStatus(t, url)
+		if code == want {
+			return body
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %d %q, want %d", url, code, body, want)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestLivezAndReadyzAndDrainOnSIGTERM(t *testing.T) {
+	p := start(t, nil, "-addr", "127.0.0.1:0", "-data", t.TempDir(), "-drain-delay", "3s")
+	if code, body := getStatus(t, p.url+"/livez"); code != 200 || body != "ok\n" {
+		t.Fatalf("livez %d %q", code, body)
+	}
+	waitStatus(t, p.url+"/readyz", 200)
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	body := waitStatus(t, p.url+"/readyz", 503)
+	if !strings.Contains(body, "draining") {
+		t.Fatalf("readyz while draining: %q", body)
+	}
+	// Still serving meanwhile.
+	if code, _ := getStatus(t, p.url+"/favicon.ico"); code != 200 {
+		t.Fatalf("while draining the node stopped serving: %d", code)
+	}
+	if code, _ := getStatus(t, p.url+"/livez"); code != 200 {
+		t.Fatalf("livez while draining: %d", code)
+	}
+	done := make(chan error, 1)
+	go func() { done <- p.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after draining: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no exit after the drain delay")
+	}
+}
+
+// The access log has one line per request and never the query, a token
+// or message text.
+func TestAccessLogLeavesSecretsOut(t *testing.T) {
+	p := start(t, nil, "-addr", "127.0.0.1:0", "-data", t.TempDir(), "-access-log", "-log-format", "json")
+	getStatus(t, p.url+"/favicon.ico?name=secret-query")
+	body := `{"id":"1","text":"secret words of a post","token":"secret-token-0123456789"}`
+	resp, err := http.Post(p.url+"/api/boards/lobby/messages", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	p.cmd.Wait()
+	log := p.stderr.String()
+	for _, want := range []string{`"method":"GET","path":"/favicon.ico","status":200`, `"method":"POST","path":"/api/boards/lobby/messages","status":201`} {
+		if !strings.Contains(log, want) {
+			t.Errorf("no access line %s in:\n%s", want, log)
+		}
+	}
+	for _, secret := range []string{"secret-query", "secret words", "secret-token"} {
+		if strings.Contains(log, secret) {
+			t.Errorf("the log holds %q:\n%s", secret, log)
+		}
+	}
+}
+
+func TestEveryFlagHasAnEnvironmentVariable(t *testing.T) {
+	// -h lists every flag of serve with its variable.
+	out, _ := exec.Command(binary, "-h").CombinedOutput()
+	flags := 0
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(line, "  -") {
+			flags++
+			if !strings.Contains(line, "(env LIVEBOARD_") {
+				t.Errorf("a flag without its environment variable: %s", line)
+			}
+		}
+	}
+	if flags < 15 {
+		t.Fatalf("-h listed %d flags:\n%s", flags, out)
+	}
+}
+
+func TestBackupWhileServingRestoresEveryMessageAndEdit(t *testing.T) {
+	a := startApp(t, "-post-burst", "1000")
+	for i := 0; i < 30; i++ {
+		apiPost(t, a, "lobby", tokenA, fmt.Sprint(i), fmt.Sprint("message ", i))
+	}
+	apiWrite(t, a, "PATCH", "/api/boards/lobby/messages/3", map[string]string{"text": "edited", "token": tokenA})
+	apiWrite(t, a, "DELETE", "/api/boards/lobby/messages/4", map[string]string{"token": tokenA})
+	restore := t.TempDir()
+	dest := filepath.Join(restore, "liveboard.db")
+	cfg := t.TempDir()
+	if code, out, stderr := runTerm(t, cfg, "", "backup", "-data", a.data, dest); code != 0 {
+		t.Fatalf("backup: %d %s %s", code, out, stderr)
+	}
+	if code, _, stderr := runTerm(t, cfg, "", "backup", "-data", a.data, dest); code != 1 || !strings.Contains(stderr, "exists") {
+		t.Fatalf("a backup over an existing file: %d %s", code, stderr)
+	}
+	cmd := exec.Command(binary, "backup", "x")
+	cmd.Env = append(os.Environ(), "LIVEBOARD_STORE=postgres://db/liveboard")
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "pg_dump") {
+		t.Fatalf("backup under PostgreSQL: %v %s", err, out)
+	}
+
+	copyStore, err := sqlite.Open(restore, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer copyStore.Close()
+	live, err := sqlite.Open(a.data, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer live.Close()
+	got, _ := copyStore.Events(context.Background(), "lobby", 0, 1000)
+	want, _ := live.Events(context.Background(), "lobby", 0, 1000)
+	if len(got) != 32 || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("the copy has %d events, the original %d:\n%v\n%v", len(got), len(want), got, want)
+	}
+}
+
+func TestHealthcheckSubcommand(t *testing.T) {
+	a := startApp(t)
+	cfg := t.TempDir()
+	waitStatus(t, a.url+"/readyz", 200)
+	if code, _, stderr := runTerm(t, cfg, "", "healthcheck", a.url+"/readyz"); code != 0 {
+		t.Fatalf("healthcheck of a ready server: %d %s", code, stderr)
+	}
+	if code, _, _ := runTerm(t, cfg, "", "healthcheck", "http://127.0.0.1:"+freePort(t)+"/readyz"); code != 1 {
+		t.Fatalf("healthcheck of nothing: %d", code)
+	}
+	if code, _, _ := runTerm(t, cfg, "", "healthcheck"); code != 2 {
+		t.Fatalf("healthcheck without a URL: %d", code)
+	}
+}
