@@ -134,4 +134,3 @@ http { access_log off; client_body_temp_path %[1]s; proxy_temp_path %[1]s; fastc
 		t.Errorf("/metrics through nginx: %d, want 404", code)
 	}
 }
-

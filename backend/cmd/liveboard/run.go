@@ -7,9 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"time"
 	"net"
 	"os"
+	"time"
 
 	"liveboard/backend/board"
 	"liveboard/backend/health"
