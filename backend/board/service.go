@@ -21,6 +21,8 @@ type Service struct {
 	// as much, so that a crowd behind one NAT still gets through while one
 	// address minting tokens does not.
 	Rate RateLimit
+	// Meter counts what is stored and refused (nil: nothing).
+	Meter Meter
 
 	authors Buckets
 	addrs   Buckets
@@ -29,8 +31,13 @@ type Service struct {
 // Publish is the store's OnCommit: each event goes to the broker once,
 // encoded once, in seq order.
 func (s *Service) Publish(events []Event) {
+	m := MeterOr(s.Meter)
+	at := time.Now()
 	for _, ev := range events {
-		s.Broker.Publish(ev.Board, ev.Seq, Encode(EventFrame(ev)))
+		frame := Encode(EventFrame(ev))
+		m.Stored(ev.Kind)
+		m.Published(frame, at)
+		s.Broker.Publish(ev.Board, ev.Seq, frame)
 	}
 }
 
@@ -159,10 +166,12 @@ func (s *Service) allow(author, addr string) error {
 	rate := s.rate()
 	t := time.Now()
 	if ok, wait := s.authors.Allow(author, rate, t); !ok {
+		MeterOr(s.Meter).RateLimited()
 		return &RateLimitedError{RetryAfter: wait}
 	}
 	if addr != "" {
 		if ok, wait := s.addrs.Allow(addr, rate.scaled(AddrRateFactor), t); !ok {
+			MeterOr(s.Meter).RateLimited()
 			return &RateLimitedError{RetryAfter: wait}
 		}
 	}

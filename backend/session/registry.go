@@ -20,6 +20,7 @@ type Registry struct {
 	svc       *board.Service
 	sendQueue int
 	log       *slog.Logger
+	meter     board.Meter
 
 	mu      sync.Mutex
 	streams map[*Stream]struct{}
@@ -34,6 +35,7 @@ type Registry struct {
 type Options struct {
 	SendQueue int // default DefaultSendQueue
 	Logger    *slog.Logger
+	Meter     board.Meter // nil: nothing counted
 }
 
 // NewRegistry starts the heartbeat loop; Shutdown stops it.
@@ -44,7 +46,7 @@ func NewRegistry(svc *board.Service, opt Options) *Registry {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
-	r := &Registry{svc: svc, sendQueue: opt.SendQueue, log: opt.Logger, streams: make(map[*Stream]struct{}), stop: make(chan struct{})}
+	r := &Registry{svc: svc, sendQueue: opt.SendQueue, log: opt.Logger, meter: board.MeterOr(opt.Meter), streams: make(map[*Stream]struct{}), stop: make(chan struct{})}
 	go r.heartbeats()
 	return r
 }
@@ -135,7 +137,10 @@ func catchupContext() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), CatchupTimeout)
 }
 
-func (r *Registry) noteGapFilled(n int) { r.gapsFilled.Add(int64(n)) }
+func (r *Registry) noteGapFilled(n int) {
+	r.gapsFilled.Add(int64(n))
+	r.meter.GapFilled(n)
+}
 
 // GapsFilled counts the events read from the store to fill gaps.
 func (r *Registry) GapsFilled() int64 { return r.gapsFilled.Load() }

@@ -11,9 +11,10 @@ import (
 
 // Join is what a reader asks for.
 type Join struct {
-	Board  string
-	Author string // the public author id; empty: not counted in presence
-	Name   string // the name shown in presence and welcome
+	Transport string // for metrics: "websocket", "sse"
+	Board     string
+	Author    string // the public author id; empty: not counted in presence
+	Name      string // the name shown in presence and welcome
 	// After is the last seq the reader has; nil asks for the latest page.
 	After *int64
 	Sink  Sink
@@ -30,6 +31,7 @@ type Stream struct {
 	author    string
 	name      string
 	heartbeat time.Duration
+	transport string
 
 	mu      sync.Mutex
 	queue   []item
@@ -39,6 +41,7 @@ type Stream struct {
 	writing bool
 	ended   bool
 	wake    chan struct{} // tells a lingering writer there is more
+	scratch []Frame       // the writer's frames buffer, while it runs
 
 	lastSent    atomic.Int64 // unix nanoseconds of the last write
 	unsubscribe func()
@@ -60,11 +63,12 @@ type item struct {
 // missed, synced), goes live and joins presence. On error nothing is left
 // open; the caller closes its transport.
 func (r *Registry) Open(j Join) (*Stream, error) {
-	s := &Stream{reg: r, sink: j.Sink, board: j.Board, author: j.Author, name: j.Name, heartbeat: j.HeartbeatEvery, wake: make(chan struct{}, 1)}
+	s := &Stream{reg: r, sink: j.Sink, board: j.Board, author: j.Author, name: j.Name, heartbeat: j.HeartbeatEvery, transport: j.Transport, wake: make(chan struct{}, 1)}
 	s.lastSent.Store(time.Now().UnixNano())
 	if err := r.add(s); err != nil {
 		return nil, err
 	}
+	r.meter.StreamOpened(s.transport, 1)
 	// Subscribe before the catch-up query: nothing falls between the two.
 	s.unsubscribe = r.svc.Broker.Subscribe(j.Board, s)
 	head, err := s.catchUp(j.After)
@@ -220,6 +224,9 @@ func (s *Stream) end(reason Reason) {
 		s.ended = true
 		s.queue, s.pending = nil, nil
 		s.mu.Unlock()
+		if reason == ReasonSlow {
+			s.reg.meter.SlowClose()
+		}
 		s.sink.Close(reason)
 		s.release()
 	})
@@ -234,6 +241,7 @@ func (s *Stream) release() {
 	s.mu.Lock()
 	s.ended = true
 	s.mu.Unlock()
+	s.reg.meter.StreamOpened(s.transport, -1)
 	s.reg.remove(s)
 }
 

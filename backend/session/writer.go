@@ -22,6 +22,7 @@ func (s *Stream) drain() {
 		if len(s.queue) == 0 {
 			if onlyHeartbeat {
 				s.writing = false
+				s.scratch = nil
 				s.mu.Unlock()
 				return
 			}
@@ -35,6 +36,7 @@ func (s *Stream) drain() {
 			s.mu.Lock()
 			if len(s.queue) == 0 || s.ended {
 				s.writing = false
+				s.scratch = nil // an idle stream keeps no buffer
 				s.mu.Unlock()
 				return
 			}
@@ -54,14 +56,19 @@ func (s *Stream) drain() {
 // write sends one run of items: frames together, gaps read from the store
 // in their place, heartbeats in order.
 func (s *Stream) write(items []item) (Reason, error) {
-	frames := make([]Frame, 0, len(items))
+	// The frames buffer is the writer's, reused across batches: no
+	// allocation per batch per reader at fan-out. It goes with the writer.
+	frames := s.scratch[:0]
+	defer func() {
+		clear(frames)
+		s.scratch = frames[:0]
+	}()
 	flush := func() error {
 		if len(frames) == 0 {
 			return nil
 		}
-		err := s.sink.Send(frames)
+		err := s.send(frames)
 		frames = frames[:0]
-		s.lastSent.Store(time.Now().UnixNano())
 		return err
 	}
 	for _, it := range items {
@@ -109,10 +116,26 @@ func (s *Stream) fill(from, to int64) (Reason, error) {
 			continue
 		}
 		from = frames[len(frames)-1].Seq + 1
-		if err := s.sink.Send(frames); err != nil {
+		if err := s.send(frames); err != nil {
 			return ReasonGone, err
 		}
 		s.reg.noteGapFilled(len(frames))
 	}
 	return ReasonGone, nil
+}
+
+// send writes frames as one batch and counts them.
+func (s *Stream) send(frames []Frame) error {
+	err := s.sink.Send(frames)
+	s.lastSent.Store(time.Now().UnixNano())
+	if err == nil {
+		m := s.reg.meter
+		m.Sent(s.transport, len(frames), 1)
+		for _, f := range frames {
+			if f.Seq > 0 {
+				m.Delivered(f.Data)
+			}
+		}
+	}
+	return err
 }

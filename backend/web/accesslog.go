@@ -17,15 +17,30 @@ func AccessLog(log *slog.Logger, next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &recorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
-		status := rec.status
-		if rec.hijacked {
-			status = http.StatusSwitchingProtocols // a WebSocket, or an SSE stream handed over
-		} else if status == 0 {
-			status = http.StatusOK
-		}
-		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", status,
+		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.finalStatus(),
 			"bytes", rec.bytes, "duration", time.Since(start), "remote", r.RemoteAddr)
 	})
+}
+
+// CountResponses reports each response's status to count (metrics):
+// a handed-over connection (WebSocket, SSE) counts as 101.
+func CountResponses(count func(status int), next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &recorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		count(rec.finalStatus())
+	})
+}
+
+// finalStatus is the status the handler sent.
+func (r *recorder) finalStatus() int {
+	switch {
+	case r.hijacked:
+		return http.StatusSwitchingProtocols
+	case r.status == 0:
+		return http.StatusOK
+	}
+	return r.status
 }
 
 // recorder counts what a handler writes. It keeps Flush, Hijack and

@@ -111,6 +111,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 }
 
 func (a *API) caller(r *http.Request, token string) board.Caller {
+	board.MeterOr(a.deps.Service.Meter).Received("http", 1) // every write asks who calls
 	return board.Caller{Token: token, Addr: a.deps.Proxies.ClientAddr(r)}
 }
 

@@ -57,7 +57,7 @@ func Events(deps *Deps) http.Handler {
 			raw.Close()
 			return
 		}
-		stream, err := deps.Sessions.Open(session.Join{Board: boardName, Author: id.Author, Name: id.Name, After: after, Sink: sink, HeartbeatEvery: SSEHeartbeat})
+		stream, err := deps.Sessions.Open(session.Join{Transport: "sse", Board: boardName, Author: id.Author, Name: id.Name, After: after, Sink: sink, HeartbeatEvery: SSEHeartbeat})
 		if err != nil {
 			if !errors.Is(err, session.ErrShuttingDown) {
 				deps.logger().Warn("catch-up failed", "board", boardName, "err", err)

@@ -49,7 +49,7 @@ func (ss *wsSession) run() {
 	sink := &wsSink{conn: ss.conn, raw: ss.raw}
 	// Everything but reading runs off this goroutine's stack (see offStack).
 	ss.stream, err = offStack(func() (*session.Stream, error) {
-		return ss.deps.Sessions.Open(session.Join{Board: ss.board, Author: id.Author, Name: id.Name, After: hello.After, Sink: sink, HeartbeatEvery: board.PingInterval})
+		return ss.deps.Sessions.Open(session.Join{Transport: "websocket", Board: ss.board, Author: id.Author, Name: id.Name, After: hello.After, Sink: sink, HeartbeatEvery: board.PingInterval})
 	})
 	if err != nil {
 		if !errors.Is(err, session.ErrShuttingDown) {
@@ -64,6 +64,7 @@ func (ss *wsSession) run() {
 		if !ok {
 			return
 		}
+		board.MeterOr(ss.deps.Service.Meter).Received("websocket", 1)
 		// Decoding and acting run off this goroutine's stack, which then
 		// stays as small as a blocked Read needs for the socket's life.
 		if keep, _ := offStack(func() (bool, error) { return ss.handleRaw(ctx, data), nil }); !keep {

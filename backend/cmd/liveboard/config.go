@@ -37,6 +37,9 @@ type config struct {
 	logFormat  string
 	accessLog  bool
 	drainDelay time.Duration
+
+	metrics     bool
+	metricsAddr string
 }
 
 // envNames maps each flag to its environment variable.
@@ -58,6 +61,8 @@ var envNames = map[string]string{
 	"log-format":       "LIVEBOARD_LOG_FORMAT",
 	"access-log":       "LIVEBOARD_ACCESS_LOG",
 	"drain-delay":      "LIVEBOARD_DRAIN_DELAY",
+	"metrics":          "LIVEBOARD_METRICS",
+	"metrics-addr":     "LIVEBOARD_METRICS_ADDR",
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -78,6 +83,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.logFormat, "log-format", "text", "log lines as text or json")
 	fs.BoolVar(&c.accessLog, "access-log", false, "log one line per request (method, path without query, status, bytes, duration, remote)")
 	fs.DurationVar(&c.drainDelay, "drain-delay", 0, "on SIGTERM, answer /readyz 503 for this long while still serving, then shut down")
+	fs.BoolVar(&c.metrics, "metrics", false, "serve /metrics on the main listener (behind a proxy prefer -metrics-addr)")
+	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve /metrics on this second listener only, e.g. 127.0.0.1:9090")
 	proxies := fs.String("trusted-proxy", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	fs.DurationVar(&c.helloTimeout, "hello-timeout", protocol.HelloTimeout, "how long a new WebSocket may stay silent before hello (then 1008)")
 	fs.Usage = func() {

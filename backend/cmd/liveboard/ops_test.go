@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"liveboard/backend/store/sqlite"
+	"liveboard/shared/protocol"
 )
 
 func getStatus(t *testing.T, url string) (int, string) {
@@ -169,5 +170,85 @@ func TestHealthcheckSubcommand(t *testing.T) {
 	}
 	if code, _, _ := runTerm(t, cfg, "", "healthcheck"); code != 2 {
 		t.Fatalf("healthcheck without a URL: %d", code)
+	}
+}
+
+// scrape reads the metrics and returns the value of each sample line.
+func scrape(t *testing.T, url string) map[string]float64 {
+	t.Helper()
+	code, body := getStatus(t, url)
+	if code != 200 {
+		t.Fatalf("%s: %d", url, code)
+	}
+	out := map[string]float64{}
+	for _, line := range strings.Split(body, "\n") {
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		i := strings.LastIndexByte(line, ' ')
+		var v float64
+		fmt.Sscan(line[i+1:], &v)
+		out[line[:i]] = v
+	}
+	return out
+}
+
+func TestMetricsOnTheirOwnListener(t *testing.T) {
+	mport := freePort(t)
+	a := startApp(t, "-metrics-addr", "127.0.0.1:"+mport)
+	murl := "http://127.0.0.1:" + mport + "/metrics"
+	if code, _ := getStatus(t, a.url+"/metrics"); code != 404 {
+		t.Fatalf("/metrics on the main listener with -metrics-addr: %d", code)
+	}
+	sse := openEvents(t, a, "lobby", "")
+	sse.catchUp()
+	ws, _ := join(t, a, "lobby", tokenA, "", nil)
+	ws.post("1", "counted")
+	sse.until(protocol.TypeMessage)
+	var m map[string]float64
+	// The delivery histogram settles a second after the last write.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		m = scrape(t, murl)
+		if m["liveboard_delivery_seconds_count"] >= 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no delivery observed")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for name, min := range map[string]float64{
+		`liveboard_connections{transport="websocket"}`:           1,
+		`liveboard_connections{transport="sse"}`:                 1,
+		`liveboard_posts_total`:                                  1,
+		`liveboard_events_stored_total{kind="post"}`:             1,
+		`liveboard_frames_sent_total{transport="sse"}`:           3,
+		`liveboard_frames_sent_total{transport="websocket"}`:     3,
+		`liveboard_frames_received_total{transport="websocket"}`: 1,
+		`liveboard_socket_writes_total`:                          2,
+		`liveboard_store_commit_seconds_count`:                   1,
+		`liveboard_store_batch_size_count`:                       1,
+		`liveboard_http_responses_total{class="1xx"}`:            2,
+		`go_goroutines`:                 1,
+		`process_resident_memory_bytes`: 1,
+	} {
+		if m[name] < min {
+			t.Errorf("%s = %v, want at least %v", name, m[name], min)
+		}
+	}
+	for name := range m {
+		if strings.Contains(name, "board=") || strings.Contains(name, "author") {
+			t.Errorf("a metric with a board or user label: %s", name)
+		}
+	}
+}
+
+func TestMetricsOnTheMainListenerOnlyWhenAsked(t *testing.T) {
+	if code, _ := getStatus(t, startApp(t).url+"/metrics"); code != 404 {
+		t.Fatalf("/metrics without -metrics: %d, want 404", code)
+	}
+	if m := scrape(t, startApp(t, "-metrics").url+"/metrics"); m["go_goroutines"] < 1 {
+		t.Fatal("-metrics serves no Go metrics")
 	}
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // routes is every URL the server answers.
-func routes(deps *web.Deps, sockets *web.Sockets, ready *health.Checker) (http.Handler, error) {
+func routes(deps *web.Deps, sockets *web.Sockets, ready *health.Checker, metrics http.Handler) (http.Handler, error) {
 	files, err := static.New(assets.Public(), static.Options{ModTime: buildTime()})
 	if err != nil {
 		return nil, err
@@ -32,6 +32,9 @@ func routes(deps *web.Deps, sockets *web.Sockets, ready *health.Checker) (http.H
 	mux.Handle("GET /ws", sockets)
 	mux.Handle("GET /livez", health.Livez())
 	mux.Handle("GET /readyz", ready.Readyz())
+	if metrics != nil {
+		mux.Handle("GET /metrics", metrics)
+	}
 
 	mux.Handle("GET /api/boards/{board}/events", web.Events(deps))
 

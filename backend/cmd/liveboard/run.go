@@ -2,18 +2,18 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net"
+	"net/http"
 	"os"
 	"time"
 
 	"liveboard/backend/board"
 	"liveboard/backend/health"
 	"liveboard/backend/http1"
+	"liveboard/backend/metrics"
 	"liveboard/backend/session"
 	"liveboard/backend/store/sqlite"
 	"liveboard/backend/web"
@@ -35,20 +35,28 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("data directory: %w", err)
 	}
 
+	var srv *http1.Server // set below; the metrics read its connections
+	meter := metrics.New(func() int {
+		if srv == nil {
+			return 0
+		}
+		return srv.OpenConns()
+	})
 	hub := board.NewHub() // this node's broker, and its presence
 	svc := &board.Service{
 		Broker:     hub,
 		Presence:   hub,
 		AdminToken: cfg.adminToken,
 		Rate:       board.RateLimit{Burst: cfg.postBurst, Window: cfg.postWindow},
+		Meter:      meter,
 	}
-	store, err := sqlite.Open(cfg.data, sqlite.Options{OnCommit: svc.Publish})
+	store, err := sqlite.Open(cfg.data, sqlite.Options{OnCommit: svc.Publish, Meter: meter})
 	if err != nil {
 		return err
 	}
 	defer store.Close() // after the server: every acked post is committed already
 	svc.Store = store
-	sessions := session.NewRegistry(svc, session.Options{SendQueue: cfg.sendQueue, Logger: log})
+	sessions := session.NewRegistry(svc, session.Options{SendQueue: cfg.sendQueue, Logger: log, Meter: meter})
 	deps := &web.Deps{Service: svc, Sessions: sessions, AllowOrigins: cfg.allowOrigins, Proxies: cfg.trustedProxies, Logger: log}
 	sockets := web.NewSockets(deps)
 	sockets.HelloTimeout = cfg.helloTimeout
@@ -58,30 +66,33 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}})
 	go ready.Run(ctx)
-	handler, err := routes(deps, sockets, ready)
+	var onMain http.Handler // /metrics on the main listener only with -metrics alone
+	if cfg.metrics && cfg.metricsAddr == "" {
+		onMain = meter.Handler()
+	}
+	handler, err := routes(deps, sockets, ready, onMain)
 	if err != nil {
 		return err
 	}
+	handler = web.CountResponses(meter.Responded, handler)
 	if cfg.accessLog {
 		handler = web.AccessLog(log, handler)
 	}
-	srv := &http1.Server{Handler: handler, MaxConns: cfg.maxConns, Logger: log}
+	srv = &http1.Server{Handler: handler, MaxConns: cfg.maxConns, Logger: log}
 	srv.RegisterOnShutdown(sessions.Shutdown)
 	srv.RegisterOnShutdown(sockets.Shutdown)
 
-	l, err := net.Listen("tcp", cfg.addr)
+	l, scheme, err := listen(cfg)
 	if err != nil {
 		return err
 	}
-	scheme := "http"
-	if cfg.tlsCert != "" {
-		cert, err := tls.LoadX509KeyPair(cfg.tlsCert, cfg.tlsKey)
+	if cfg.metricsAddr != "" {
+		stopMetrics, err := serveMetrics(cfg.metricsAddr, meter.Handler(), log)
 		if err != nil {
 			l.Close()
-			return fmt.Errorf("TLS key pair: %w", err)
+			return err
 		}
-		l = http1.NewTLSListener(l, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
-		scheme = "https"
+		defer stopMetrics()
 	}
 	// The first line of stdout is the address: tests started on port 0 read it.
 	fmt.Fprintf(stdout, "liveboard listening on %s://%s\n", scheme, l.Addr())

@@ -31,6 +31,8 @@ type Options struct {
 	// before their appends return. The broker hangs here, so that fan-out
 	// follows the log's order.
 	OnCommit func([]board.Event)
+	// Meter times each transaction (nil: nothing).
+	Meter board.Meter
 }
 
 // Store is the SQLite store. Make one with Open.
@@ -40,6 +42,7 @@ type Store struct {
 	done     chan struct{}
 	maxBatch int
 	onCommit func([]board.Event)
+	meter    board.Meter
 	heads    map[string]int64 // the writer's view of each board's head
 	closeMu  sync.RWMutex
 	closed   bool
@@ -115,6 +118,7 @@ func Open(dir string, opt Options) (*Store, error) {
 		done:     make(chan struct{}),
 		maxBatch: opt.MaxBatch,
 		onCommit: opt.OnCommit,
+		meter:    board.MeterOr(opt.Meter),
 		heads:    make(map[string]int64),
 	}
 	if s.maxBatch <= 0 {
@@ -216,6 +220,8 @@ func (s *Store) writeLoop() {
 
 // commit applies a batch in one transaction and answers each append.
 func (s *Store) commit(batch []*appendReq) {
+	start := time.Now()
+	defer func() { s.meter.Committed(len(batch), time.Since(start)) }()
 	results := make([]appendResult, len(batch))
 	var events []board.Event
 	err := func() error {
