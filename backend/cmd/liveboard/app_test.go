@@ -228,3 +228,20 @@ func apiMessages(t *testing.T, a *app, board, query string) (page struct {
 	}
 	return page
 }
+
+// completeOnce adds a resumed reader's catch-up to the seqs it had, and
+// checks that it ends with every one of posts, none twice.
+func completeOnce(t *testing.T, got map[int64]bool, rest []protocol.ServerFrame, posts int) {
+	t.Helper()
+	for _, f := range rest {
+		if f.Type == protocol.TypeMessage {
+			if got[f.Seq] {
+				t.Fatalf("seq %d delivered twice", f.Seq)
+			}
+			got[f.Seq] = true
+		}
+	}
+	if len(got) != posts {
+		t.Fatalf("after resuming, %d of %d posts", len(got), posts)
+	}
+}

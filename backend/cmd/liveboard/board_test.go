@@ -519,17 +519,7 @@ func TestSlowReaderIsClosed1013WhileOthersCarryOn(t *testing.T) {
 
 	// It resumes with after and ends with every post, once.
 	_, rest := join(t, a, "lobby", tokenC, "", &last)
-	for _, f := range rest {
-		if f.Type == protocol.TypeMessage {
-			if got[f.Seq] {
-				t.Fatalf("seq %d delivered twice", f.Seq)
-			}
-			got[f.Seq] = true
-		}
-	}
-	if len(got) != posts {
-		t.Fatalf("after resuming, %d of %d posts", len(got), posts)
-	}
+	completeOnce(t, got, rest, posts)
 }
 
 func TestShutdownClosesSockets1001(t *testing.T) {

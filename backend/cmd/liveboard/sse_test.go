@@ -317,17 +317,7 @@ func TestSlowSSEReaderIsClosedWhileAFastOneGetsEverything(t *testing.T) {
 	t.Logf("slow reader: %d messages, then the end of its stream", len(got))
 	back := openEvents(t, a, "lobby", "", "Last-Event-ID", last)
 	_, rest := back.catchUp()
-	for _, f := range rest {
-		if f.Type == protocol.TypeMessage {
-			if got[f.Seq] {
-				t.Fatalf("seq %d delivered twice", f.Seq)
-			}
-			got[f.Seq] = true
-		}
-	}
-	if len(got) != posts {
-		t.Fatalf("after resuming, %d of %d posts", len(got), posts)
-	}
+	completeOnce(t, got, rest, posts)
 }
 
 // SIGTERM (here: run's context) ends SSE streams at once: shutdown does
