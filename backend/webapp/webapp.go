@@ -79,6 +79,7 @@ type pages struct{ app *app.Handler }
 func (p *pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if isPage(r.URL.Path) {
 		r.Header.Del("If-None-Match")
+		setSecurityHeaders(w.Header(), r.TLS != nil)
 		w = &charsetWriter{ResponseWriter: w}
 	}
 	p.app.ServeHTTP(w, r)

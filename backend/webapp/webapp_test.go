@@ -86,3 +86,30 @@ func TestGoAppResourcesCarryTheVersion(t *testing.T) {
 		}
 	}
 }
+
+// Every inline script of a page is allowed by its CSP hash, and nothing
+// else inline is: the policy and the page cannot drift apart.
+func TestPageCSPHashesItsInlineScripts(t *testing.T) {
+	base := serve(t)
+	resp, body := get(t, base+"/b/lobby")
+	csp := resp.Header.Get("Content-Security-Policy")
+	if csp == "" || resp.Header.Get("X-Content-Type-Options") != "nosniff" || resp.Header.Get("Referrer-Policy") == "" {
+		t.Fatalf("headers: %v", resp.Header)
+	}
+	if strings.Contains(csp, "'unsafe-inline'") && strings.Contains(strings.SplitN(strings.SplitN(csp, "script-src", 2)[1], ";", 2)[0], "unsafe-inline") {
+		t.Fatal("script-src allows any inline script")
+	}
+	inline := 0
+	for _, part := range strings.Split(body, "<script")[1:] {
+		if strings.HasPrefix(part, ">") { // no src: inline
+			inline++
+			script := "<script" + part[:strings.Index(part, "</script>")+len("</script>")]
+			if h := scriptHash(script); !strings.Contains(csp, "'"+h+"'") {
+				t.Errorf("an inline script's hash %s is not in the CSP", h)
+			}
+		}
+	}
+	if inline == 0 {
+		t.Fatal("no inline script found: the test reads the page wrongly")
+	}
+}

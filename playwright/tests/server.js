@@ -26,10 +26,15 @@ async function startServer({ dataDir, port = 0, args = [] } = {}) {
     url, dataDir, proc,
     log: () => log,
     async stop(signal = 'SIGTERM') {
-      if (proc.exitCode !== null) return;
-      const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill(signal);
-      await exited;
+      if (proc.exitCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill(signal);
+        await exited;
+      }
+      // Every page carries a Content-Security-Policy whose violations the
+      // browser reports to the server: any test that caused one fails.
+      const violations = log.split('\n').filter((l) => l.includes('csp violation'));
+      if (violations.length > 0) throw new Error('CSP violations reported:\n' + violations.join('\n'));
     },
   };
 }

@@ -30,6 +30,7 @@ func routes(deps *web.Deps, sockets *web.Sockets, ready *health.Checker, metrics
 		mux.Handle("GET "+p, pages)
 	}
 	mux.Handle("GET /ws", sockets)
+	mux.Handle("POST "+webapp.CSPReportPath, webapp.CSPReports(deps.Logger))
 	mux.Handle("GET /livez", health.Livez())
 	mux.Handle("GET /readyz", ready.Readyz())
 	if metrics != nil {

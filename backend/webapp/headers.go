@@ -1,0 +1,81 @@
+package webapp
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strings"
+)
+
+// The security headers of every page.
+//
+// The Content-Security-Policy allows scripts from this origin, Wasm
+// compilation ('wasm-unsafe-eval', which app.wasm needs and nothing else
+// gets), and the one inline script by its hash. Styles may be inline:
+// go-app writes style attributes. Violations are reported to
+// CSPReportPath, where the server logs them (the Playwright suite fails
+// on any).
+var (
+	contentSecurityPolicy = "default-src 'self'; " +
+		"script-src 'self' 'wasm-unsafe-eval' '" + scriptHash(draftKeeper) + "'; " +
+		"style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
+		"worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; " +
+		"form-action 'self'; frame-ancestors 'none'; report-uri " + CSPReportPath
+	permissionsPolicy = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
+
+// CSPReportPath receives the browser's CSP violation reports.
+const CSPReportPath = "/csp-report"
+
+// scriptHash is the CSP source of an inline <script>…</script>: the
+// SHA-256 of exactly the text between the tags.
+func scriptHash(tag string) string {
+	body := strings.TrimSuffix(strings.TrimPrefix(tag, "<script>"), "</script>")
+	sum := sha256.Sum256([]byte(body))
+	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// setSecurityHeaders adds the page headers; HSTS only over TLS.
+func setSecurityHeaders(h http.Header, tls bool) {
+	h.Set("Content-Security-Policy", contentSecurityPolicy)
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Permissions-Policy", permissionsPolicy)
+	h.Set("X-Frame-Options", "DENY")
+	if tls {
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+}
+
+// CSPReports logs each violation report: the directive and the blocked
+// URL's origin only, never a sample of page text.
+func CSPReports(log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var rep struct {
+			Report struct {
+				Directive string `json:"violated-directive"`
+				Blocked   string `json:"blocked-uri"`
+			} `json:"csp-report"`
+		}
+		decodeLimited(r, &rep)
+		blocked := rep.Report.Blocked
+		if i := strings.Index(blocked, "//"); i >= 0 {
+			if j := strings.IndexByte(blocked[i+2:], '/'); j >= 0 {
+				blocked = blocked[:i+2+j]
+			}
+		}
+		log.Warn("csp violation", "directive", rep.Report.Directive, "blocked", blocked)
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+// decodeLimited reads a small JSON body; a report that does not parse is
+// still logged, as an empty one.
+func decodeLimited(r *http.Request, v any) {
+	json.NewDecoder(http.MaxBytesReader(nil, r.Body, cspReportMaxBytes)).Decode(v)
+}
+
+// cspReportMaxBytes bounds a violation report.
+const cspReportMaxBytes = 16 << 10
