@@ -33,15 +33,16 @@ type Stream struct {
 	heartbeat time.Duration
 	transport string
 
-	mu      sync.Mutex
-	queue   []item
-	pending []item // delivered during the catch-up, admitted at goLive
-	live    bool   // caught up: frames are admitted and may go out
-	next    int64  // the next seq to admit; lower ones are duplicates
-	writing bool
-	ended   bool
-	wake    chan struct{} // tells a lingering writer there is more
-	scratch []Frame       // the writer's frames buffer, while it runs
+	mu       sync.Mutex
+	queue    []item
+	pending  []item // delivered during the catch-up, admitted at goLive
+	live     bool   // caught up: frames are admitted and may go out
+	next     int64  // the next seq to admit; lower ones are duplicates
+	writing  bool
+	ended    bool
+	released bool          // release ran: the registry and the meter know
+	wake     chan struct{} // tells a lingering writer there is more
+	scratch  []Frame       // the writer's frames buffer, while it runs
 
 	lastSent    atomic.Int64 // unix nanoseconds of the last write
 	unsubscribe func()
@@ -70,14 +71,28 @@ func (r *Registry) Open(j Join) (*Stream, error) {
 	}
 	r.meter.StreamOpened(s.transport, 1)
 	// Subscribe before the catch-up query: nothing falls between the two.
-	s.unsubscribe = r.svc.Broker.Subscribe(j.Board, s)
+	// Shutdown may end the stream at any point from here: what it must
+	// undo is set under s.mu, and what comes after the end is undone here.
+	unsubscribe := r.svc.Broker.Subscribe(j.Board, s)
+	s.mu.Lock()
+	s.unsubscribe = unsubscribe
+	s.mu.Unlock()
 	head, err := s.catchUp(j.After)
 	if err != nil {
 		s.release()
 		return nil, err
 	}
 	if j.Author != "" {
-		s.leave = r.svc.Presence.Join(j.Board, j.Author, j.Name)
+		leave := r.svc.Presence.Join(j.Board, j.Author, j.Name)
+		s.mu.Lock()
+		ended := s.ended
+		if !ended {
+			s.leave = leave
+		}
+		s.mu.Unlock()
+		if ended {
+			leave()
+		}
 	}
 	s.goLive(head)
 	s.Reply(r.svc.Presence.PresenceFrame(j.Board))
@@ -234,15 +249,22 @@ func (s *Stream) end(reason Reason) {
 
 // release undoes the subscription and presence, and leaves the registry.
 func (s *Stream) release() {
-	if s.leave != nil {
-		s.leave()
-	}
-	s.unsubscribe()
 	s.mu.Lock()
-	s.ended = true
+	leave, unsubscribe := s.leave, s.unsubscribe
+	s.leave, s.unsubscribe = nil, nil
+	first := !s.released
+	s.ended, s.released = true, true
 	s.mu.Unlock()
-	s.reg.meter.StreamOpened(s.transport, -1)
-	s.reg.remove(s)
+	if leave != nil {
+		leave()
+	}
+	if unsubscribe != nil {
+		unsubscribe()
+	}
+	if first {
+		s.reg.meter.StreamOpened(s.transport, -1)
+		s.reg.remove(s)
+	}
 }
 
 var _ board.Subscriber = (*Stream)(nil)

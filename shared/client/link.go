@@ -145,7 +145,13 @@ type sseLink struct {
 	platform Platform
 	api      string // …/api/boards/NAME
 	token    string
-	writes   sync.Mutex // HTTP writes go one at a time, in order
+
+	// HTTP writes go one at a time, in the order asked: one worker takes
+	// them from this queue. (Goroutines taking turns on a mutex would not
+	// keep the order: posts would be stored out of order.)
+	wmu    sync.Mutex
+	writes []func()
+	wake   chan struct{}
 }
 
 func openSSE(ctx context.Context, p Platform, base, boardName string, after *int64, author, name string) (*sseLink, error) {
@@ -170,8 +176,9 @@ func openSSE(ctx context.Context, p Platform, base, boardName string, after *int
 		cancel()
 		return nil, err
 	}
-	l := &sseLink{linkBase: newLinkBase(cancel), es: es, platform: p, api: api}
+	l := &sseLink{linkBase: newLinkBase(cancel), es: es, platform: p, api: api, wake: make(chan struct{}, 1)}
 	go l.read(ctx)
+	go l.writer()
 	return l, nil
 }
 
@@ -203,10 +210,46 @@ func (l *sseLink) close() {
 // write sends one HTTP write and turns its answer into a frame, as the
 // WebSocket would have sent it. A network error or a 5xx ends the link:
 // the outbox resends once the client is back.
+// enqueue hands a write to the worker.
+func (l *sseLink) enqueue(f func()) {
+	l.wmu.Lock()
+	l.writes = append(l.writes, f)
+	l.wmu.Unlock()
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+// writer runs the queued writes in order until the link ends.
+func (l *sseLink) writer() {
+	for {
+		l.wmu.Lock()
+		var next func()
+		if len(l.writes) > 0 {
+			next = l.writes[0]
+			l.writes = l.writes[1:]
+		}
+		l.wmu.Unlock()
+		if next != nil {
+			next()
+			continue
+		}
+		select {
+		case <-l.wake:
+		case <-l.dead:
+			return
+		}
+	}
+}
+
 func (l *sseLink) write(method, path string, body any, ok func(seq int64) protocol.ServerFrame, id string) {
-	go func() {
-		l.writes.Lock()
-		defer l.writes.Unlock()
+	l.enqueue(func() {
+		select {
+		case <-l.dead:
+			return // the outbox resends on the next link
+		default:
+		}
 		b, _ := json.Marshal(body)
 		ctx, cancel := context.WithTimeout(context.Background(), WriteTimeout)
 		defer cancel()
@@ -235,7 +278,7 @@ func (l *sseLink) write(method, path string, body any, ok func(seq int64) protoc
 			f.RetryAfterMS = int64(secs) * 1000
 		}
 		l.push(f)
-	}()
+	})
 }
 
 func noFrame(int64) protocol.ServerFrame { return protocol.ServerFrame{} }
