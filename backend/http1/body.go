@@ -216,3 +216,29 @@ func (b *body) drain() bool {
 	}
 	return false
 }
+
+// settleBody reports whether the connection can carry another request
+// after this response, as far as the request body goes. A Content-Length
+// body small enough is drained once the handler returns. A chunked body
+// has no known size, so it is drained now, before the header goes out, as
+// net/http does: answering first would let the peer's next chunk meet a
+// closed socket. Either drain is bounded by MaxDrainBytes and MaxDrainTime.
+func settleBody(req *http.Request) bool {
+	b, ok := req.Body.(*body)
+	if !ok {
+		return true
+	}
+	b.mu.Lock()
+	done, chunked := b.err == io.EOF, b.chunked
+	fits := b.onRead == nil && (chunked || b.remaining <= MaxDrainBytes)
+	b.mu.Unlock()
+	switch {
+	case done:
+		return true
+	case !fits:
+		return false
+	case chunked:
+		return b.drain()
+	}
+	return true
+}

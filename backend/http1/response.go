@@ -157,7 +157,7 @@ func (w *response) commit(final bool) {
 			h["Content-Type"] = []string{http.DetectContentType(w.pending)}
 		}
 	}
-	if !w.settleBody() {
+	if !settleBody(w.req) {
 		w.c.keepAlive.Store(false) // an unread body past what drain will read
 	}
 
@@ -183,32 +183,6 @@ func (w *response) commit(final bool) {
 		w.pending = p[:0]
 		w.writeBody(p)
 	}
-}
-
-// settleBody reports whether the connection can carry another request
-// after this response, as far as the request body goes. A Content-Length
-// body small enough is drained once the handler returns. A chunked body
-// has no known size, so it is drained now, before the header goes out, as
-// net/http does: answering first would let the peer's next chunk meet a
-// closed socket. Either drain is bounded by MaxDrainBytes and MaxDrainTime.
-func (w *response) settleBody() bool {
-	b, ok := w.req.Body.(*body)
-	if !ok {
-		return true
-	}
-	b.mu.Lock()
-	done, chunked := b.err == io.EOF, b.chunked
-	fits := b.onRead == nil && (chunked || b.remaining <= MaxDrainBytes)
-	b.mu.Unlock()
-	switch {
-	case done:
-		return true
-	case !fits:
-		return false
-	case chunked:
-		return b.drain()
-	}
-	return true
 }
 
 // writeFields writes the handler's header fields. Names that are not

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -244,4 +245,16 @@ func completeOnce(t *testing.T, got map[int64]bool, rest []protocol.ServerFrame,
 	if len(got) != posts {
 		t.Fatalf("after resuming, %d of %d posts", len(got), posts)
 	}
+}
+
+// smallReadBuffer is a client whose sockets have a 64 KiB receive buffer,
+// so that a reader that does not read falls behind sooner.
+func smallReadBuffer() *http.Client {
+	return &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if err == nil {
+			c.(*net.TCPConn).SetReadBuffer(64 << 10)
+		}
+		return c, err
+	}}}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -457,14 +456,7 @@ func TestSlowReaderIsClosed1013WhileOthersCarryOn(t *testing.T) {
 	a := startApp(t, "-send-queue", "8", "-post-burst", "100000")
 	// The slow reader's socket buffer is small, and it reads nothing until
 	// the others are done.
-	transport := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-		if err == nil {
-			c.(*net.TCPConn).SetReadBuffer(64 << 10)
-		}
-		return c, err
-	}}
-	slow := dialWS(t, a, "lobby", &websocket.DialOptions{HTTPClient: &http.Client{Transport: transport}})
+	slow := dialWS(t, a, "lobby", &websocket.DialOptions{HTTPClient: smallReadBuffer()})
 	slow.send(protocol.ClientFrame{Type: protocol.TypeHello, Token: tokenC})
 	reader, _ := join(t, a, "lobby", tokenB, "", nil)
 	writer, _ := join(t, a, "lobby", tokenA, "", nil)

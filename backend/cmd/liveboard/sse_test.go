@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -258,15 +257,8 @@ func TestSSEBadRequestsAreRefusedBeforeStreaming(t *testing.T) {
 // Last-Event-ID and has every post exactly once.
 func TestSlowSSEReaderIsClosedWhileAFastOneGetsEverything(t *testing.T) {
 	a := startApp(t, "-send-queue", "8", "-post-burst", "100000")
-	smallBuffer := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-		if err == nil {
-			c.(*net.TCPConn).SetReadBuffer(64 << 10)
-		}
-		return c, err
-	}}
 	req, _ := http.NewRequest("GET", a.url+"/api/boards/lobby/events?after=0", nil)
-	resp, err := (&http.Client{Transport: smallBuffer}).Do(req)
+	resp, err := smallReadBuffer().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
