@@ -56,6 +56,10 @@ type Metrics struct {
 	delivery       prometheus.Histogram
 	responses      *prometheus.CounterVec
 
+	// sentBy and receivedBy are the labelled counters looked up once: the
+	// fan-out path counts every write without hashing a label.
+	sentBy, receivedBy map[string]prometheus.Counter
+
 	tracked sync.Map // *byte (a frame's first byte) → *delivery
 	nTrack  atomic.Int64
 }
@@ -90,6 +94,11 @@ func New(openConns func() int) *Metrics {
 	m.commitSeconds = f.histogram("liveboard_store_commit_seconds", "Duration of one store transaction.", prometheus.ExponentialBuckets(0.0005, 2, 14))
 	m.batchSize = f.histogram("liveboard_store_batch_size", "Appends committed by one transaction.", prometheus.ExponentialBuckets(1, 2, 10))
 	m.delivery = f.histogram("liveboard_delivery_seconds", "From a post's commit to its last write to a local reader.", prometheus.ExponentialBuckets(0.0005, 2, 16))
+	m.sentBy, m.receivedBy = map[string]prometheus.Counter{}, map[string]prometheus.Counter{}
+	for _, tr := range []string{WebSocket, SSE, HTTP} {
+		m.sentBy[tr] = m.framesSent.WithLabelValues(tr)
+		m.receivedBy[tr] = m.framesReceived.WithLabelValues(tr)
+	}
 	m.responses = f.counterVec("liveboard_http_responses_total", "HTTP responses by status class (1xx for handed-over connections).", "class")
 	go m.sweep()
 	return m
