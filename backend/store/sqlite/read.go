@@ -22,10 +22,7 @@ func scanMessage(rows interface{ Scan(...any) error }, m *board.Message) error {
 // snapshot runs f in one read transaction, so that what it reads and the
 // head agree.
 func (s *Store) snapshot(ctx context.Context, f func(*sql.Tx) error) error {
-	s.closeMu.RLock()
-	closed := s.closed
-	s.closeMu.RUnlock()
-	if closed {
+	if s.queue.Closed() {
 		return ErrClosed
 	}
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})

@@ -11,12 +11,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // the "sqlite" driver
 
 	"liveboard/backend/board"
+	"liveboard/backend/store/groupcommit"
 )
 
 // MaxBatch is the most appends one transaction commits.
@@ -38,14 +38,10 @@ type Options struct {
 // Store is the SQLite store. Make one with Open.
 type Store struct {
 	w, r     *sql.DB
-	reqs     chan *appendReq
-	done     chan struct{}
-	maxBatch int
+	queue    *groupcommit.Queue
 	onCommit func([]board.Event)
 	meter    board.Meter
 	heads    map[string]int64 // the writer's view of each board's head
-	closeMu  sync.RWMutex
-	closed   bool
 	stmts    map[string]*sql.Stmt
 }
 
@@ -67,17 +63,6 @@ const (
 )
 
 var writerQueries = []string{qFindPost, qFindTarget, qHead, qInsertPost, qEdit, qDelete, qBlankEdits, qInsertEvent}
-
-type appendReq struct {
-	cmd   board.Command
-	reply chan appendResult
-}
-
-type appendResult struct {
-	ev  board.Event
-	dup bool
-	err error
-}
 
 // Open opens (creating if needed) <dir>/liveboard.db.
 func Open(dir string, opt Options) (*Store, error) {
@@ -114,17 +99,14 @@ func Open(dir string, opt Options) (*Store, error) {
 	s := &Store{
 		stmts: stmts,
 		w:     w, r: r,
-		reqs:     make(chan *appendReq, MaxBatch),
-		done:     make(chan struct{}),
-		maxBatch: opt.MaxBatch,
 		onCommit: opt.OnCommit,
 		meter:    board.MeterOr(opt.Meter),
 		heads:    make(map[string]int64),
 	}
-	if s.maxBatch <= 0 {
-		s.maxBatch = MaxBatch
+	if opt.MaxBatch <= 0 {
+		opt.MaxBatch = MaxBatch
 	}
-	go s.writeLoop()
+	s.queue = groupcommit.Start(opt.MaxBatch, s.commit, ErrClosed)
 	return s, nil
 }
 
@@ -158,15 +140,10 @@ CREATE TABLE IF NOT EXISTS events (
 // Close stops the writer after the appends already queued, and closes the
 // database.
 func (s *Store) Close() error {
-	s.closeMu.Lock()
-	if s.closed {
-		s.closeMu.Unlock()
+	if s.queue.Closed() {
 		return nil
 	}
-	s.closed = true
-	close(s.reqs)
-	s.closeMu.Unlock()
-	<-s.done
+	s.queue.Close()
 	return errors.Join(s.w.Close(), s.r.Close())
 }
 
@@ -175,54 +152,14 @@ var ErrClosed = fmt.Errorf("sqlite: %w", board.ErrClosed)
 
 // Append queues cmd for the writer and waits for its commit.
 func (s *Store) Append(ctx context.Context, cmd board.Command) (board.Event, bool, error) {
-	req := &appendReq{cmd: cmd, reply: make(chan appendResult, 1)}
-	// The read lock keeps Close from closing reqs under a sender; the
-	// writer drains reqs meanwhile, so the send completes.
-	s.closeMu.RLock()
-	if s.closed {
-		s.closeMu.RUnlock()
-		return board.Event{}, false, ErrClosed
-	}
-	select {
-	case s.reqs <- req:
-	case <-ctx.Done():
-		s.closeMu.RUnlock()
-		return board.Event{}, false, ctx.Err()
-	}
-	s.closeMu.RUnlock()
-	// Once queued, the append happens whatever ctx does: wait for it, so
-	// that an ack is never sent for a post that is not stored, and a post
-	// that is stored is always reported.
-	res := <-req.reply
-	return res.ev, res.dup, res.err
-}
-
-func (s *Store) writeLoop() {
-	defer close(s.done)
-	batch := make([]*appendReq, 0, s.maxBatch)
-	for first := range s.reqs {
-		batch = append(batch[:0], first)
-	fill:
-		for len(batch) < s.maxBatch {
-			select {
-			case req, ok := <-s.reqs:
-				if !ok {
-					break fill
-				}
-				batch = append(batch, req)
-			default:
-				break fill
-			}
-		}
-		s.commit(batch)
-	}
+	return s.queue.Append(ctx, cmd)
 }
 
 // commit applies a batch in one transaction and answers each append.
-func (s *Store) commit(batch []*appendReq) {
+func (s *Store) commit(batch []board.Command) []groupcommit.Result {
 	start := time.Now()
 	defer func() { s.meter.Committed(len(batch), time.Since(start)) }()
-	results := make([]appendResult, len(batch))
+	results := make([]groupcommit.Result, len(batch))
 	var events []board.Event
 	err := func() error {
 		tx, err := s.w.Begin()
@@ -230,12 +167,12 @@ func (s *Store) commit(batch []*appendReq) {
 			return err
 		}
 		defer tx.Rollback()
-		for i, req := range batch {
-			ev, dup, err := s.apply(tx, req.cmd)
+		for i, cmd := range batch {
+			ev, dup, err := s.apply(tx, cmd)
 			if err != nil && !errors.Is(err, board.ErrNotFound) && !errors.Is(err, board.ErrForbidden) {
 				return err // the database failed: the whole batch fails
 			}
-			results[i] = appendResult{ev: ev, dup: dup, err: err}
+			results[i] = groupcommit.Result{Event: ev, Duplicate: dup, Err: err}
 			if err == nil && !dup {
 				events = append(events, ev)
 			}
@@ -246,14 +183,12 @@ func (s *Store) commit(batch []*appendReq) {
 		clear(s.heads) // they may count events that were rolled back
 		err = fmt.Errorf("sqlite: commit: %w", err)
 		for i := range results {
-			results[i] = appendResult{err: err}
+			results[i] = groupcommit.Result{Err: err}
 		}
 	} else if s.onCommit != nil && len(events) > 0 {
 		s.onCommit(events)
 	}
-	for i, req := range batch {
-		req.reply <- results[i]
-	}
+	return results
 }
 
 func (s *Store) head(tx *sql.Tx, b string) (int64, error) {
