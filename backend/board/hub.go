@@ -1,12 +1,8 @@
 package board
 
 import (
-	"encoding/json"
-	"sort"
 	"sync"
 	"time"
-
-	"liveboard/shared/protocol"
 )
 
 // Hub is the in-memory Broker of one node, and it keeps each board's
@@ -17,6 +13,10 @@ import (
 type Hub struct {
 	mu    sync.Mutex
 	rooms map[string]*room
+	// OnLocalPresence, when set, hears of each board whose local presence
+	// changed, as its presence frame goes out: a cluster broker announces
+	// it to the other nodes. Set before use; called without locks held.
+	OnLocalPresence func(board string)
 }
 
 type room struct {
@@ -24,14 +24,11 @@ type room struct {
 	smu   sync.RWMutex // guards subs and index; Publish holds it for reading
 	subs  []Subscriber
 	index map[Subscriber]int
-	who   map[string]*presence // by author
-	timer *time.Timer          // a presence frame is due
-	last  time.Time            // when the last one went out
-}
-
-type presence struct {
-	name  string
-	conns int
+	who   map[string]*presence      // this node's readers, by author
+	dirty bool                      // who changed since the last frame
+	nodes map[string]RemotePresence // other nodes' readers, by node
+	timer *time.Timer               // a presence frame is due
+	last  time.Time                 // when the last one went out
 }
 
 // NewHub makes an empty hub.
@@ -40,7 +37,7 @@ func NewHub() *Hub { return &Hub{rooms: make(map[string]*room)} }
 func (h *Hub) room(name string) *room {
 	r := h.rooms[name]
 	if r == nil {
-		r = &room{name: name, index: make(map[Subscriber]int), who: make(map[string]*presence)}
+		r = &room{name: name, index: make(map[Subscriber]int), who: make(map[string]*presence), nodes: make(map[string]RemotePresence)}
 		h.rooms[name] = r
 	}
 	return r
@@ -95,89 +92,39 @@ func (h *Hub) dropIfEmpty(r *room) {
 	}
 }
 
-// Join counts author as present on the board under name, until the
-// returned function is called. Everyone on the board hears of it, at most
-// once per PresenceInterval.
-func (h *Hub) Join(board, author, name string) (leave func()) {
+// CheckHead tells the board's subscribers that can look for lost events
+// (the session core's streams) the head as the store has it. A broker
+// that may drop messages calls it now and then.
+func (h *Hub) CheckHead(board string, head int64) {
 	h.mu.Lock()
-	r := h.room(board)
-	p := r.who[author]
-	if p == nil {
-		p = &presence{}
-		r.who[author] = p
-	}
-	p.name = name
-	p.conns++
-	h.schedulePresence(r)
+	r := h.rooms[board]
 	h.mu.Unlock()
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			h.mu.Lock()
-			defer h.mu.Unlock()
-			if p.conns--; p.conns == 0 {
-				delete(r.who, author)
-			}
-			h.schedulePresence(r)
-		})
-	}
-}
-
-// Rename changes the name author is listed under.
-func (h *Hub) Rename(board, author, name string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if r := h.rooms[board]; r != nil {
-		if p := r.who[author]; p != nil && p.name != name {
-			p.name = name
-			h.schedulePresence(r)
-		}
-	}
-}
-
-// PresenceFrame is the board's presence now, encoded.
-func (h *Hub) PresenceFrame(board string) []byte {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return presenceFrame(h.rooms[board])
-}
-
-func presenceFrame(r *room) []byte {
-	f := protocol.Presence{Type: protocol.TypePresence, Names: []string{}}
-	if r != nil {
-		f.Online = len(r.who)
-		for _, p := range r.who {
-			f.Names = append(f.Names, p.name)
-		}
-		sort.Strings(f.Names)
-		if len(f.Names) > protocol.MaxPresenceNames {
-			f.Names = f.Names[:protocol.MaxPresenceNames]
-		}
-	}
-	b, _ := json.Marshal(f)
-	return b
-}
-
-// schedulePresence arranges for one presence frame to go out, no sooner
-// than PresenceInterval after the last. Called with h.mu held.
-func (h *Hub) schedulePresence(r *room) {
-	if r.timer != nil {
+	if r == nil {
 		return
 	}
-	wait := max(0, time.Until(r.last.Add(PresenceInterval)))
-	r.timer = time.AfterFunc(wait, func() {
-		h.mu.Lock()
-		r.timer = nil
-		r.last = time.Now()
-		frame := presenceFrame(r)
-		h.dropIfEmpty(r)
-		h.mu.Unlock()
-		r.smu.RLock()
-		for _, s := range r.subs {
-			s.Deliver(0, frame)
+	r.smu.RLock()
+	for _, s := range r.subs {
+		if c, ok := s.(HeadChecker); ok {
+			c.CheckHead(head)
 		}
-		r.smu.RUnlock()
-	})
+	}
+	r.smu.RUnlock()
+}
+
+// HeadChecker is a subscriber that can fill what it missed up to a head.
+type HeadChecker interface{ CheckHead(head int64) }
+
+// Boards lists the boards with local subscribers.
+func (h *Hub) Boards() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make([]string, 0, len(h.rooms))
+	for name, r := range h.rooms {
+		if len(r.index) > 0 {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 var _ Broker = (*Hub)(nil)

@@ -27,3 +27,10 @@ const (
 	// the oldest is forgotten first.
 	RateLimiterEntries = 10_000
 )
+
+// The presence a node announces to the others on a cluster.
+const (
+	// MaxAnnouncedNames bounds the names in one announcement; the rest
+	// count toward online without a name.
+	MaxAnnouncedNames = 1000
+)
