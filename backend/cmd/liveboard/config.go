@@ -40,6 +40,10 @@ type config struct {
 
 	metrics     bool
 	metricsAddr string
+
+	store        string // "" (SQLite in data) or postgres://…
+	broker       string // "" (in process) or nats://…
+	brokerPrefix string
 }
 
 // envNames maps each flag to its environment variable.
@@ -63,6 +67,9 @@ var envNames = map[string]string{
 	"drain-delay":      "LIVEBOARD_DRAIN_DELAY",
 	"metrics":          "LIVEBOARD_METRICS",
 	"metrics-addr":     "LIVEBOARD_METRICS_ADDR",
+	"store":            "LIVEBOARD_STORE",
+	"broker":           "LIVEBOARD_BROKER",
+	"broker-prefix":    "LIVEBOARD_BROKER_PREFIX",
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -87,6 +94,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve /metrics on this second listener only, e.g. 127.0.0.1:9090")
 	proxies := fs.String("trusted-proxy", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	fs.DurationVar(&c.helloTimeout, "hello-timeout", protocol.HelloTimeout, "how long a new WebSocket may stay silent before hello (then 1008)")
+	fs.StringVar(&c.store, "store", "", "empty: SQLite in -data; postgres://user:pass@host/db: PostgreSQL, shared by every node")
+	fs.StringVar(&c.broker, "broker", "", "empty: in process; nats://host:4222: NATS, to fan out between nodes (needs -store postgres://)")
+	fs.StringVar(&c.brokerPrefix, "broker-prefix", "liveboard", "NATS subject prefix; clusters sharing one NATS need different ones")
 	fs.Usage = func() {
 		printSubcommands(stderr)
 		fmt.Fprintf(stderr, "Flags of serve; each can also be set from its environment variable:\n")
@@ -133,6 +143,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	if (c.tlsCert == "") != (c.tlsKey == "") {
 		return c, fmt.Errorf("-tls-cert and -tls-key go together")
+	}
+	if err := c.checkCluster(); err != nil {
+		return c, err
 	}
 	if c.maxConns < 1 {
 		return c, fmt.Errorf("-max-conns must be at least 1, not %s", strconv.Itoa(c.maxConns))

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"time"
 
 	"liveboard/backend/board"
@@ -15,7 +14,6 @@ import (
 	"liveboard/backend/http1"
 	"liveboard/backend/metrics"
 	"liveboard/backend/session"
-	"liveboard/backend/store/sqlite"
 	"liveboard/backend/web"
 	"liveboard/shared/protocol"
 )
@@ -31,9 +29,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	log := newLogger(cfg.logFormat, stderr)
-	if err := os.MkdirAll(cfg.data, 0o755); err != nil {
-		return fmt.Errorf("data directory: %w", err)
-	}
 
 	var srv *http1.Server // set below; the metrics read its connections
 	meter := metrics.New(func() int {
@@ -42,29 +37,35 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return srv.OpenConns()
 	})
-	hub := board.NewHub() // this node's broker, and its presence
+	hub := board.NewHub() // this node's readers and presence
 	svc := &board.Service{
-		Broker:     hub,
 		Presence:   hub,
 		AdminToken: cfg.adminToken,
 		Rate:       board.RateLimit{Burst: cfg.postBurst, Window: cfg.postWindow},
 		Meter:      meter,
 	}
-	store, err := sqlite.Open(cfg.data, sqlite.Options{OnCommit: svc.Publish, Meter: meter})
+	// Nothing commits before the server starts, so the hook may name svc
+	// before its broker is set.
+	store, err := openStore(ctx, cfg, svc.Publish, meter)
 	if err != nil {
 		return err
 	}
 	defer store.Close() // after the server: every acked post is committed already
-	svc.Store = store
+	broker, brokerChecks, closeBroker, err := openBroker(cfg, hub, store, log)
+	if err != nil {
+		return err
+	}
+	defer closeBroker() // before the store: its head checks read it
+	svc.Store, svc.Broker = store, broker
 	sessions := session.NewRegistry(svc, session.Options{SendQueue: cfg.sendQueue, Logger: log, Meter: meter})
 	deps := &web.Deps{Service: svc, Sessions: sessions, AllowOrigins: cfg.allowOrigins, Proxies: cfg.trustedProxies, Logger: log}
 	sockets := web.NewSockets(deps)
 	sockets.HelloTimeout = cfg.helloTimeout
 
-	ready := health.New(health.Check{Name: "store", Probe: func(ctx context.Context) error {
+	ready := health.New(append([]health.Check{{Name: "store", Probe: func(ctx context.Context) error {
 		_, err := store.Head(ctx, protocol.DefaultBoard)
 		return err
-	}})
+	}}}, brokerChecks...)...)
 	go ready.Run(ctx)
 	var onMain http.Handler // /metrics on the main listener only with -metrics alone
 	if cfg.metrics && cfg.metricsAddr == "" {
@@ -96,7 +97,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	// The first line of stdout is the address: tests started on port 0 read it.
 	fmt.Fprintf(stdout, "liveboard listening on %s://%s\n", scheme, l.Addr())
-	log.Info("listening", "addr", l.Addr().String(), "data", cfg.data, "tls", cfg.tlsCert != "")
+	log.Info("listening", "addr", l.Addr().String(), "store", storeName(cfg), "broker", brokerName(cfg), "tls", cfg.tlsCert != "")
 
 	go freeMemoryOnSIGUSR1(ctx, log)
 
