@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -127,8 +130,13 @@ func TestClusterRidesOutANATSOutage(t *testing.T) {
 	}
 	time.Sleep(time.Second) // posts flowing through NATS
 	srv.Stop()
-	time.Sleep(5 * time.Second) // the outage, with posts going on
+	outage := time.Now()
+	if body := waitStatus(t, c.nodes[1].url+"/readyz", 503); !strings.Contains(body, "broker") {
+		t.Fatalf("readyz without NATS: %q", body)
+	}
+	time.Sleep(5*time.Second - time.Since(outage)) // the outage, with posts going on
 	srv.Restart()
+	waitStatus(t, c.nodes[1].url+"/readyz", 200)
 	time.Sleep(time.Second) // posts flowing again
 	close(stop)
 	wg.Wait()
@@ -150,10 +158,35 @@ func TestClusterPresenceSpansNodes(t *testing.T) {
 	}
 	c.nodes[1].cmd.Process.Signal(syscall.SIGKILL)
 	killed := time.Now()
+	c.nodes[1].cmd.Wait()
+	// Its log named the store without the password.
+	if log := c.nodes[1].stderr.String(); strings.Contains(log, "liveboard:liveboard@") || !strings.Contains(log, `store="postgres://liveboard:xxxxx@`) {
+		t.Fatalf("the store URL is not redacted in the log:\n%s", log)
+	}
 	for !slices.Equal(onA.names(), []string{"Ann"}) {
 		if time.Since(killed) > natsbroker.PresenceTTL+natsbroker.AnnounceEvery+2*time.Second {
 			t.Fatalf("node a still shows %v %v after node b died", onA.names(), time.Since(killed))
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// The flags refuse what cannot work, with a clear message that never
+// repeats a password.
+func TestClusterFlagsRefuseWhatCannotWork(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-broker", "nats://127.0.0.1:4222"}, "needs -store postgres://"},
+		{[]string{"-store", "mysql://root:hunter2@db/x"}, "postgres:// URL, not mysql://root:xxxxx@db/x"},
+		{[]string{"-store", "postgres://u:p@h/d", "-broker", "redis://h"}, "nats:// URL"},
+		{[]string{"-store", "postgres://u:p@h/d", "-broker", "nats://h", "-broker-prefix", "a.b"}, "-broker-prefix"},
+	} {
+		var stderr strings.Builder
+		err := run(context.Background(), append([]string{"-data", t.TempDir()}, c.args...), func(string) string { return "" }, io.Discard, &stderr)
+		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%v: %v; want an error with %q", c.args, err, c.want)
+		}
 	}
 }
