@@ -210,3 +210,18 @@ func (p promauto) histogram(name, help string, buckets []float64) prometheus.His
 func (p promauto) gaugeFunc(name, help string, labels prometheus.Labels, f func() float64) {
 	p.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help, ConstLabels: labels}, f))
 }
+
+// Broker exposes a cluster broker's event messages: published by this
+// node, and received from the others. Per post, received summed over the
+// nodes is the number of other nodes with readers of the board.
+func (m *Metrics) Broker(stats func() (published, received int64)) {
+	for dir, pick := range map[string]func() float64{
+		"published": func() float64 { p, _ := stats(); return float64(p) },
+		"received":  func() float64 { _, r := stats(); return float64(r) },
+	} {
+		m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "liveboard_broker_messages_total", Help: "Event messages through the cluster broker (NATS), by direction.",
+			ConstLabels: prometheus.Labels{"direction": dir},
+		}, pick))
+	}
+}

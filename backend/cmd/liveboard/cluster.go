@@ -12,6 +12,7 @@ import (
 	"liveboard/backend/board"
 	"liveboard/backend/broker/natsbroker"
 	"liveboard/backend/health"
+	"liveboard/backend/metrics"
 	"liveboard/backend/store/postgres"
 	"liveboard/backend/store/sqlite"
 )
@@ -60,7 +61,7 @@ func openStore(ctx context.Context, cfg config, onCommit func([]board.Event), me
 
 // openBroker is the hub itself on one node, or NATS in front of it; the
 // checks are what /readyz adds for it.
-func openBroker(cfg config, hub *board.Hub, store board.Store, log *slog.Logger) (board.Broker, []health.Check, func(), error) {
+func openBroker(cfg config, hub *board.Hub, store board.Store, meter *metrics.Metrics, log *slog.Logger) (board.Broker, []health.Check, func(), error) {
 	if cfg.broker == "" {
 		return hub, nil, func() {}, nil
 	}
@@ -73,6 +74,7 @@ func openBroker(cfg config, hub *board.Hub, store board.Store, log *slog.Logger)
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	meter.Broker(b.Stats)
 	check := health.Check{Name: "broker", Probe: func(context.Context) error { return b.Connected() }}
 	return b, []health.Check{check}, b.Close, nil
 }

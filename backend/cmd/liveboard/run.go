@@ -51,7 +51,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer store.Close() // after the server: every acked post is committed already
-	broker, brokerChecks, closeBroker, err := openBroker(cfg, hub, store, log)
+	broker, brokerChecks, closeBroker, err := openBroker(cfg, hub, store, meter, log)
 	if err != nil {
 		return err
 	}

@@ -62,6 +62,12 @@ func storeRate(c config, dir string, maxBatch int) (float64, error) {
 		return 0, err
 	}
 	defer s.Close()
+	return appendRate(c, s, func(int) string { return "bench" }), nil
+}
+
+// appendRate is acked appends per second from c.posters goroutines for
+// c.durableFor, poster p writing to boardOf(p).
+func appendRate(c config, s board.Store, boardOf func(p int) string) float64 {
 	var n atomic.Int64
 	var wg sync.WaitGroup
 	end := time.Now().Add(c.durableFor)
@@ -71,7 +77,7 @@ func storeRate(c config, dir string, maxBatch int) (float64, error) {
 		go func() {
 			defer wg.Done()
 			for i := 0; time.Now().Before(end); i++ {
-				_, _, err := s.Append(context.Background(), board.Command{Board: "bench", Kind: board.KindPost,
+				_, _, err := s.Append(context.Background(), board.Command{Board: boardOf(p), Kind: board.KindPost,
 					Author: fmt.Sprint("a", p), ID: fmt.Sprint(i), Name: "x", Text: "durable post", At: time.Now()})
 				if err != nil {
 					return
@@ -81,7 +87,7 @@ func storeRate(c config, dir string, maxBatch int) (float64, error) {
 		}()
 	}
 	wg.Wait()
-	return float64(n.Load()) / time.Since(start).Seconds(), nil
+	return float64(n.Load()) / time.Since(start).Seconds()
 }
 
 func serverRate(c config, dir string) (float64, error) {

@@ -46,7 +46,7 @@ func main() {
 	flag.DurationVar(&c.saturateFor, "saturate-for", 10*time.Second, "length of the saturated phase")
 	flag.IntVar(&c.posters, "posters", 100, "concurrent posters in the durable-posts mode")
 	flag.DurationVar(&c.durableFor, "durable-for", 5*time.Second, "length of each durable-posts run")
-	flag.StringVar(&c.only, "only", "", "fanout or durable (default both)")
+	flag.StringVar(&c.only, "only", "", "fanout or durable (default both); cluster (bench:cluster) or pgdurable (bench:pg) alone")
 	flag.Parse()
 	raiseFileLimit()
 	if err := run(c); err != nil {
@@ -74,6 +74,12 @@ func run(c config) error {
 		if err := goBuild(c.peer, "./cmd/peer-wshub"); err != nil {
 			return err
 		}
+	}
+	switch c.only {
+	case "cluster":
+		return clusterBench(c, work)
+	case "pgdurable":
+		return pgDurable(c)
 	}
 	if c.only == "" || c.only == "fanout" {
 		var rows []fanoutResult
