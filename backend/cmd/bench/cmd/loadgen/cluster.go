@@ -93,7 +93,9 @@ func measureCluster(c config, name string, nodes []*server) (clusterResult, erro
 	res := clusterResult{name: name, nodes: len(nodes), cpuPer10k: map[string]float64{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	wsURL := func(n int) string { return "ws" + strings.TrimPrefix(nodes[n%len(nodes)].url, "http") + "/ws?board=bench" }
+	wsURL := func(n int) string {
+		return "ws" + strings.TrimPrefix(nodes[n%len(nodes)].url, "http") + "/ws?board=bench"
+	}
 
 	var d dialer
 	subs := make([]*subscriber, c.subs)
