@@ -212,16 +212,20 @@ func (p promauto) gaugeFunc(name, help string, labels prometheus.Labels, f func(
 }
 
 // Broker exposes a cluster broker's event messages: published by this
-// node, and received from the others. Per post, received summed over the
-// nodes is the number of other nodes with readers of the board.
-func (m *Metrics) Broker(stats func() (published, received int64)) {
+// node, and received from the others (per post, received summed over the
+// nodes is the number of other nodes with readers of the board); and the
+// events the node read from the store because NATS lost or delayed them.
+func (m *Metrics) Broker(stats func() (published, received, filled int64)) {
 	for dir, pick := range map[string]func() float64{
-		"published": func() float64 { p, _ := stats(); return float64(p) },
-		"received":  func() float64 { _, r := stats(); return float64(r) },
+		"published": func() float64 { p, _, _ := stats(); return float64(p) },
+		"received":  func() float64 { _, r, _ := stats(); return float64(r) },
 	} {
 		m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "liveboard_broker_messages_total", Help: "Event messages through the cluster broker (NATS), by direction.",
 			ConstLabels: prometheus.Labels{"direction": dir},
 		}, pick))
 	}
+	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "liveboard_broker_filled_total", Help: "Events read from the store once for the node because NATS lost or delayed them.",
+	}, func() float64 { _, _, f := stats(); return float64(f) }))
 }

@@ -26,8 +26,10 @@ import (
 type Options struct {
 	Prefix string     // subject prefix; default "liveboard"
 	Hub    *board.Hub // this node's subscribers and presence
-	// Head reads a board's head from the store, for the head checks.
+	// Head and Events read the store: the head checks, and the events
+	// that NATS lost, read once per node.
 	Head   func(ctx context.Context, board string) (int64, error)
+	Events func(ctx context.Context, board string, after int64, limit int) ([]board.Event, error)
 	Logger *slog.Logger
 }
 
@@ -36,6 +38,7 @@ type Broker struct {
 	nc     *nats.Conn
 	hub    *board.Hub
 	head   func(context.Context, string) (int64, error)
+	events func(context.Context, string, int64, int) ([]board.Event, error)
 	log    *slog.Logger
 	prefix string
 	node   string // this node's id in presence announcements
@@ -47,11 +50,12 @@ type Broker struct {
 	stop     chan struct{}
 	stopped  chan struct{}
 
-	published, received atomic.Int64
+	published, received, filled atomic.Int64
 }
 
 // boardSub is one board's subscriptions, shared by its local readers.
 type boardSub struct {
+	order    *sequencer
 	readers  int
 	events   *nats.Subscription
 	presence *nats.Subscription
@@ -67,7 +71,7 @@ func Connect(url string, opt Options) (*Broker, error) {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
-	b := &Broker{hub: opt.Hub, head: opt.Head, log: opt.Logger, prefix: opt.Prefix, node: nodeID(),
+	b := &Broker{hub: opt.Hub, head: opt.Head, events: opt.Events, log: opt.Logger, prefix: opt.Prefix, node: nodeID(),
 		boards: map[string]*boardSub{}, checkNow: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{})}
 	nc, err := nats.Connect(url,
 		nats.Name("liveboard "+b.node),
@@ -106,9 +110,10 @@ func (b *Broker) Close() {
 	b.nc.Close()
 }
 
-// Stats counts the event messages this node published and received.
-func (b *Broker) Stats() (published, received int64) {
-	return b.published.Load(), b.received.Load()
+// Stats counts the event messages this node published and received, and
+// the events it read from the store because NATS lost or delayed them.
+func (b *Broker) Stats() (published, received, filled int64) {
+	return b.published.Load(), b.received.Load(), b.filled.Load()
 }
 
 func (b *Broker) subject(kind, boardName string) string {
@@ -118,7 +123,9 @@ func (b *Broker) subject(kind, boardName string) string {
 // Publish delivers a committed event to this node's readers, then to the
 // other nodes: one NATS message, whatever the number of readers.
 func (b *Broker) Publish(boardName string, seq int64, frame []byte) {
-	b.hub.Publish(boardName, seq, frame)
+	if bs := b.board(boardName); bs != nil {
+		b.arrive(boardName, bs.order, seq, frame)
+	}
 	msg := &nats.Msg{Subject: b.subject("board", boardName), Header: nats.Header{seqHeader: []string{strconv.FormatInt(seq, 10)}}, Data: frame}
 	if err := b.nc.PublishMsg(msg); err != nil {
 		// Buffered while reconnecting; past the buffer, the other nodes
@@ -155,10 +162,17 @@ func (b *Broker) Subscribe(boardName string, s board.Subscriber) (unsubscribe fu
 	}
 }
 
+// board is a board's subscriptions, nil when it has no local reader.
+func (b *Broker) board(name string) *boardSub {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.boards[name]
+}
+
 // subscribeBoard subscribes to a board's events and presence; called with
 // b.mu held.
 func (b *Broker) subscribeBoard(boardName string) *boardSub {
-	bs := &boardSub{}
+	bs := &boardSub{order: newSequencer()}
 	var err error
 	bs.events, err = b.nc.Subscribe(b.subject("board", boardName), func(m *nats.Msg) {
 		seq, err := strconv.ParseInt(m.Header.Get(seqHeader), 10, 64)
@@ -167,7 +181,7 @@ func (b *Broker) subscribeBoard(boardName string) *boardSub {
 			return
 		}
 		b.received.Add(1)
-		b.hub.Publish(boardName, seq, m.Data)
+		b.arrive(boardName, bs.order, seq, m.Data)
 	})
 	if err != nil {
 		b.log.Error("broker subscribe failed", "board", boardName, "err", err)
@@ -238,7 +252,10 @@ func (b *Broker) checkHeads() {
 			b.log.Warn("head check failed", "board", name, "err", err)
 			continue
 		}
-		b.hub.CheckHead(name, h)
+		if bs := b.board(name); bs != nil {
+			b.catchUpTo(name, bs.order, h)
+		}
+		b.hub.CheckHead(name, h) // a reader the node's catch-up did not cover
 	}
 }
 

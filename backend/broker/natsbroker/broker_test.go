@@ -45,12 +45,23 @@ type node struct {
 	hub    *board.Hub
 	broker *Broker
 	head   atomic.Int64
+	reads  atomic.Int64 // calls of Events: the store reads of gap filling
 }
 
 func newNode(t *testing.T, url, prefix string) *node {
 	t.Helper()
 	n := &node{hub: board.NewHub()}
-	b, err := Connect(url, Options{Prefix: prefix, Hub: n.hub, Head: func(context.Context, string) (int64, error) { return n.head.Load(), nil }})
+	b, err := Connect(url, Options{Prefix: prefix, Hub: n.hub,
+		Head: func(context.Context, string) (int64, error) { return n.head.Load(), nil },
+		// The store has every seq up to head, each a post.
+		Events: func(_ context.Context, boardName string, after int64, limit int) ([]board.Event, error) {
+			n.reads.Add(1)
+			var out []board.Event
+			for seq := after + 1; seq <= n.head.Load() && len(out) < limit; seq++ {
+				out = append(out, board.Event{Board: boardName, Seq: seq, Kind: board.KindPost, Target: seq, Message: board.Message{Seq: seq}})
+			}
+			return out, nil
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,10 +103,10 @@ func TestEventsReachEveryNodeOncePerNode(t *testing.T) {
 			t.Fatalf("reader got %v", s)
 		}
 	}
-	if pub, _ := a.broker.Stats(); pub != 3 {
+	if pub, _, _ := a.broker.Stats(); pub != 3 {
 		t.Fatalf("node a published %d NATS messages for 3 events", pub)
 	}
-	if _, recv := b.broker.Stats(); recv != 3 {
+	if _, recv, _ := b.broker.Stats(); recv != 3 {
 		t.Fatalf("node b received %d NATS messages for 3 events to its 50 readers; want 3", recv)
 	}
 }
@@ -117,7 +128,7 @@ func TestLastReaderUnsubscribesTheNode(t *testing.T) {
 	defer b.broker.Subscribe("other", marker)()
 	a.broker.Publish("other", 1, []byte(`{}`))
 	waitFor(t, "the marker", func() bool { s, _ := marker.got(); return len(s) == 1 })
-	if _, recv := b.broker.Stats(); recv != 2 {
+	if _, recv, _ := b.broker.Stats(); recv != 2 {
 		t.Fatalf("node b received %d messages; want 2 (the first event and the marker)", recv)
 	}
 }
@@ -184,4 +195,33 @@ func TestBrokerReconnectsAndChecksHeads(t *testing.T) {
 		s, _ := r.got()
 		return slices.Contains(s, 42)
 	})
+}
+
+// Events that arrive out of order reach the readers in order; one that
+// never arrives is read from the store once for the node, not once per
+// reader.
+func TestANodeReordersAndFillsGapsOnceForAllItsReaders(t *testing.T) {
+	url, prefix := natstest.URL(t), natstest.Prefix()
+	a, b := newNode(t, url, prefix), newNode(t, url, prefix)
+	readers := make([]*recorder, 50)
+	for i := range readers {
+		readers[i] = &recorder{}
+		defer b.broker.Subscribe("lobby", readers[i])()
+	}
+	b.head.Store(6)
+	for _, seq := range []int64{1, 3, 2, 5, 6} { // 4 is lost
+		a.broker.Publish("lobby", seq, []byte(`{"type":"message"}`))
+	}
+	for _, r := range readers {
+		waitFor(t, "six events on every reader", func() bool { s, _ := r.got(); return len(s) == 6 })
+		if s, _ := r.got(); !slices.Equal(s, []int64{1, 2, 3, 4, 5, 6}) {
+			t.Fatalf("reader got %v", s)
+		}
+	}
+	if n := b.reads.Load(); n != 1 {
+		t.Fatalf("%d store reads for one lost event and 50 readers; want 1", n)
+	}
+	if _, _, filled := b.broker.Stats(); filled != 1 {
+		t.Fatalf("filled %d events, want 1", filled)
+	}
 }

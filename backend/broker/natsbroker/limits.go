@@ -19,6 +19,12 @@ const (
 	// first subscription (a message published before it is confirmed is
 	// found by the gap filling instead).
 	SubscribeFlushTimeout = time.Second
+	// ReorderWait is how long an event that came early waits for the one
+	// before it (NATS orders per publisher only), before that one is read
+	// from the store, once for the node.
+	ReorderWait = 100 * time.Millisecond
+	// FillPage is how many events one such read asks for.
+	FillPage = 500
 	// HeadCheckTimeout bounds one round of head reads.
 	HeadCheckTimeout = 5 * time.Second
 )

@@ -69,6 +69,7 @@ func openBroker(cfg config, hub *board.Hub, store board.Store, meter *metrics.Me
 		Prefix: cfg.brokerPrefix,
 		Hub:    hub,
 		Head:   store.Head,
+		Events: store.Events,
 		Logger: log,
 	})
 	if err != nil {

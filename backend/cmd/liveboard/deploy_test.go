@@ -74,9 +74,10 @@ func TestDockerfileBuildLineIsStatic(t *testing.T) {
 	}
 }
 
-// nginx with deploy/nginx-liveboard.conf in front of the server: a post
-// goes through it live over WebSocket and over SSE.
-func TestNginxSiteCarriesWebSocketAndSSE(t *testing.T) {
+// startNginx runs nginx with deploy/nginx-liveboard.conf in front of the
+// given upstream nodes (host:port).
+func startNginx(t *testing.T, upstreams ...string) *app {
+	t.Helper()
 	nginx, err := exec.LookPath("nginx")
 	if err != nil {
 		nginx = "/usr/sbin/nginx"
@@ -84,14 +85,16 @@ func TestNginxSiteCarriesWebSocketAndSSE(t *testing.T) {
 			t.Fatal("nginx is missing (Debian: nginx-light; go tool task test installs it)")
 		}
 	}
-	a := startApp(t, "-trusted-proxy", "127.0.0.1/32")
 	site, err := os.ReadFile(filepath.Join(repoRoot(t), "deploy", "nginx-liveboard.conf"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	port := freePort(t)
-	upstream := strings.TrimPrefix(a.url, "http://")
-	conf := strings.ReplaceAll(string(site), "server 127.0.0.1:8080", "server "+upstream)
+	servers := ""
+	for _, u := range upstreams {
+		servers += "server " + u + " max_fails=2 fail_timeout=5s;\n    "
+	}
+	conf := strings.Replace(string(site), "server 127.0.0.1:8080 max_fails=2 fail_timeout=5s;", servers, 1)
 	conf = strings.ReplaceAll(conf, "listen 80;", "listen 127.0.0.1:"+port+";")
 	dir := t.TempDir()
 	main := fmt.Sprintf(`daemon off; master_process off; pid %[1]s/nginx.pid; error_log %[1]s/error.log;
@@ -105,7 +108,6 @@ http { access_log off; client_body_temp_path %[1]s; proxy_temp_path %[1]s; fastc
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	front := &app{url: "http://127.0.0.1:" + port}
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		if c, err := net.Dial("tcp", "127.0.0.1:"+port); err == nil {
 			c.Close()
@@ -116,6 +118,14 @@ http { access_log off; client_body_temp_path %[1]s; proxy_temp_path %[1]s; fastc
 			t.Fatalf("nginx did not start:\n%s", log)
 		}
 	}
+	return &app{url: "http://127.0.0.1:" + port}
+}
+
+// nginx with deploy/nginx-liveboard.conf in front of the server: a post
+// goes through it live over WebSocket and over SSE.
+func TestNginxSiteCarriesWebSocketAndSSE(t *testing.T) {
+	a := startApp(t, "-trusted-proxy", "127.0.0.1/32")
+	front := startNginx(t, strings.TrimPrefix(a.url, "http://"))
 	sse := openEvents(t, front, "proxied", "")
 	sse.catchUp()
 	ws, _ := join(t, front, "proxied", tokenA, "alice", nil)
@@ -132,5 +142,45 @@ http { access_log off; client_body_temp_path %[1]s; proxy_temp_path %[1]s; fastc
 	}
 	if code, _ := getStatus(t, front.url+"/metrics"); code != 404 {
 		t.Errorf("/metrics through nginx: %d, want 404", code)
+	}
+}
+
+// The same site in front of three cluster nodes, round robin with no
+// sticky sessions: readers over WebSocket and SSE land on different
+// nodes, posts go through whichever node nginx picks, and every reader
+// gets every post in one order.
+func TestNginxInFrontOfThreeNodes(t *testing.T) {
+	c := startCluster(t, 3, "")
+	var upstreams []string
+	for _, n := range c.nodes {
+		upstreams = append(upstreams, strings.TrimPrefix(n.url, "http://"))
+	}
+	front := startNginx(t, upstreams...)
+	var sses []*sseReader
+	var wss []*wsClient
+	for range 3 {
+		s := openEvents(t, front, "lobby", "")
+		s.catchUp()
+		sses = append(sses, s)
+		ws, _ := join(t, front, "lobby", tokenA, "alice", nil)
+		wss = append(wss, ws)
+	}
+	var seqs []int64
+	for i := range 6 {
+		seqs = append(seqs, apiPost(t, front, "lobby", tokenB, fmt.Sprint("n", i), fmt.Sprint("through nginx ", i)))
+	}
+	for _, s := range sses {
+		for i, seq := range seqs {
+			if f := s.until(protocol.TypeMessage); f.Seq != seq || f.Text != fmt.Sprint("through nginx ", i) {
+				t.Fatalf("SSE reader got %+v, want seq %d", f, seq)
+			}
+		}
+	}
+	for _, ws := range wss {
+		for i, seq := range seqs {
+			if f := ws.until(protocol.TypeMessage, protocol.TypePresence); f.Seq != seq || f.Text != fmt.Sprint("through nginx ", i) {
+				t.Fatalf("WebSocket reader got %+v, want seq %d", f, seq)
+			}
+		}
 	}
 }

@@ -157,7 +157,7 @@ func measureCluster(c config, name string, nodes []*server) (clusterResult, erro
 	for g, s := range cpuByGroup(nodes) {
 		res.cpuPer10k[g] = (s - cpu0[g]) / delivered * 10_000
 	}
-	time.Sleep(2 * time.Second) // the tail of the saturated phase arrives
+	drained(2 * time.Second) // the backlog of the saturated phase arrives
 	res.natsPerPos = (natsReceived(nodes) - nats0) / float64(sent)
 
 	// Fixed rate: 50,000 deliveries/s or half of saturation, the lower.
@@ -168,6 +168,7 @@ func measureCluster(c config, name string, nodes []*server) (clusterResult, erro
 		s.latencies = nil
 		s.mu.Unlock()
 	}
+	recordFrom.Store(time.Now().UnixNano())
 	recording.Store(true)
 	tick := time.NewTicker(time.Duration(float64(time.Second) / postsPerSec))
 	end := time.Now().Add(c.fixedFor)
@@ -338,5 +339,17 @@ func printCluster(c config, rows []clusterResult) {
 		fmt.Printf("| %s | %d | %v | %.0f | %.2f | %.0f/s | %v | %v | %.3f / %.3f / %.3f | %.2f |\n", r.name, r.connected, r.join.Round(time.Millisecond),
 			r.saturated, r.saturated/one.saturated, r.fixedRate, r.p50.Round(100*time.Microsecond), r.p99.Round(100*time.Microsecond),
 			r.cpuPer10k["liveboard"], r.cpuPer10k["nats"], r.cpuPer10k["postgres"], r.natsPerPos)
+	}
+}
+
+// drained waits until no delivery came for quiet (bounded at a minute).
+func drained(quiet time.Duration) {
+	last, since := deliveries.Load(), time.Now()
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if n := deliveries.Load(); n != last {
+			last, since = n, time.Now()
+		} else if time.Since(since) >= quiet {
+			return
+		}
 	}
 }

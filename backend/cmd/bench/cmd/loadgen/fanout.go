@@ -54,6 +54,9 @@ type subscriber struct {
 var (
 	deliveries atomic.Int64
 	recording  atomic.Bool
+	// recordFrom ignores posts sent before it (unix ns): the backlog of a
+	// saturated phase must not count as the latency of the next.
+	recordFrom atomic.Int64
 )
 
 func (s *subscriber) readLoop(ctx context.Context) {
@@ -71,7 +74,7 @@ func (s *subscriber) readLoop(ctx context.Context) {
 			for j < len(b) && b[j] >= '0' && b[j] <= '9' {
 				j++
 			}
-			if sent, err := strconv.ParseInt(string(b[i+5:j]), 10, 64); err == nil {
+			if sent, err := strconv.ParseInt(string(b[i+5:j]), 10, 64); err == nil && sent >= recordFrom.Load() {
 				s.mu.Lock()
 				s.latencies = append(s.latencies, time.Duration(time.Now().UnixNano()-sent))
 				s.mu.Unlock()
