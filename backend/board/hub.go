@@ -27,8 +27,12 @@ type room struct {
 	who   map[string]*presence      // this node's readers, by author
 	dirty bool                      // who changed since the last frame
 	nodes map[string]RemotePresence // other nodes' readers, by node
-	timer *time.Timer               // a presence frame is due
-	last  time.Time                 // when the last one went out
+	// frame is the presence frame as it stands, built once per change:
+	// every joining reader gets it, and sorting 10,000 names per join made
+	// a reconnect storm quadratic.
+	frame []byte
+	timer *time.Timer // a presence frame is due
+	last  time.Time   // when the last one went out
 }
 
 // NewHub makes an empty hub.

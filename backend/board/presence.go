@@ -81,6 +81,9 @@ func (h *Hub) PresenceFrame(board string) []byte {
 // author on two nodes counts once; authors a node did not list (past
 // MaxAnnouncedNames) count as its own.
 func presenceFrame(r *room) []byte {
+	if r != nil && r.frame != nil {
+		return r.frame
+	}
 	f := protocol.Presence{Type: protocol.TypePresence, Names: []string{}}
 	if r != nil {
 		names := make(map[string]string, len(r.who))
@@ -102,12 +105,16 @@ func presenceFrame(r *room) []byte {
 		}
 	}
 	b, _ := json.Marshal(f)
+	if r != nil {
+		r.frame = b
+	}
 	return b
 }
 
 // schedulePresence arranges for one presence frame to go out, no sooner
 // than PresenceInterval after the last. Called with h.mu held.
 func (h *Hub) schedulePresence(r *room) {
+	r.frame = nil // every change comes here
 	if r.timer != nil {
 		return
 	}

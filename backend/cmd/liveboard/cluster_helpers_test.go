@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/jackc/pgx/v5"
 
 	"liveboard/backend/broker/natsbroker/natstest"
 	"liveboard/backend/store/postgres/pgtest"
@@ -302,6 +303,34 @@ func (p *poster) work(board string, n int) {
 			p.change(board, i)
 		} else {
 			p.post(board, fmt.Sprintf("%s-%d", p.token[:15], i))
+		}
+	}
+}
+
+// cutDatabaseConnections terminates the backends of the test's database
+// every 100 ms until done, as a failover or a network cut would; it
+// returns how many it cut. Only this test's database: the server is
+// shared with other packages' tests.
+func cutDatabaseConnections(t *testing.T, dbURL string, done <-chan struct{}) int {
+	t.Helper()
+	ctx := context.Background()
+	killer, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer killer.Close(ctx)
+	cuts := 0
+	for {
+		select {
+		case <-done:
+			return cuts
+		case <-time.After(100 * time.Millisecond):
+			var n int
+			if err := killer.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+				WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			cuts += n
 		}
 	}
 }

@@ -184,3 +184,40 @@ func TestCutConnectionsLoseNoAck(t *testing.T) {
 	}
 	t.Logf("%d backends terminated, %d appends refused and resent", cuts, refused.Load())
 }
+
+// Three nodes starting together on an empty database take turns at the
+// migrations (the advisory lock): all three open, and the schema is
+// there once.
+func TestNodesStartingTogetherMigrateOnce(t *testing.T) {
+	url := pgtest.Database(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 3)
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := Open(context.Background(), url, Options{})
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("a node failed to start: %v", err)
+		}
+	}
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	conn.QueryRow(context.Background(), `SELECT count(*) FROM schema_migrations`).Scan(&n)
+	if files, _ := migrations.ReadDir("migrations"); n != len(files) {
+		t.Fatalf("%d migrations recorded, %d embedded", n, len(files))
+	}
+}

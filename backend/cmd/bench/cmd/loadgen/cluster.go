@@ -59,27 +59,32 @@ func clusterBench(c config, work string) error {
 		return append([]string{c.liveboard, "-addr", "127.0.0.1:0", "-post-burst", "1000000000", "-send-queue", "4096", "-max-conns", "30000", "-metrics"}, extra...)
 	}
 	var rows []clusterResult
-	var nodes []*server
-	for i := range 3 {
-		s, err := startServer(lb("-data", fmt.Sprintf("%s/node%d", work, i), "-store", dbURL, "-broker", natsURL(), "-broker-prefix", prefix))
+	// Three nodes, then one node on the same engines: the second row
+	// separates what the engines cost from what three processes sharing
+	// two cores cost.
+	for _, n := range []int{3, 1} {
+		var nodes []*server
+		for i := range n {
+			s, err := startServer(lb("-data", fmt.Sprintf("%s/node%d-%d", work, n, i), "-store", dbURL, "-broker", natsURL(), "-broker-prefix", fmt.Sprint(prefix, n)))
+			if err != nil {
+				return err
+			}
+			nodes = append(nodes, s)
+		}
+		r, err := measureCluster(c, fmt.Sprintf("%d node(s), PostgreSQL + NATS", n), nodes, fmt.Sprint("bench", n))
+		for _, s := range nodes {
+			s.stop()
+		}
 		if err != nil {
 			return err
 		}
-		nodes = append(nodes, s)
+		rows = append(rows, r)
 	}
-	r, err := measureCluster(c, "3 nodes, PostgreSQL + NATS", nodes)
-	for _, s := range nodes {
-		s.stop()
-	}
-	if err != nil {
-		return err
-	}
-	rows = append(rows, r)
 	single, err := startServer(lb("-data", work+"/single"))
 	if err != nil {
 		return err
 	}
-	r, err = measureCluster(c, "1 node, SQLite + in-process hub", []*server{single})
+	r, err := measureCluster(c, "1 node, SQLite + in-process hub", []*server{single}, "bench")
 	single.stop()
 	if err != nil {
 		return err
@@ -89,12 +94,12 @@ func clusterBench(c config, work string) error {
 	return nil
 }
 
-func measureCluster(c config, name string, nodes []*server) (clusterResult, error) {
+func measureCluster(c config, name string, nodes []*server, boardName string) (clusterResult, error) {
 	res := clusterResult{name: name, nodes: len(nodes), cpuPer10k: map[string]float64{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	wsURL := func(n int) string {
-		return "ws" + strings.TrimPrefix(nodes[n%len(nodes)].url, "http") + "/ws?board=bench"
+		return "ws" + strings.TrimPrefix(nodes[n%len(nodes)].url, "http") + "/ws?board=" + boardName
 	}
 
 	var d dialer
@@ -191,6 +196,8 @@ func measureCluster(c config, name string, nodes []*server) (clusterResult, erro
 	if len(all) > 0 {
 		res.p50, res.p99 = all[len(all)/2], all[len(all)*99/100]
 	}
+	fmt.Printf("%s: events read to fill gaps: %.0f by streams, %.0f by the broker; readers closed as too slow: %.0f\n", name,
+		sumMetric(nodes, "liveboard_gaps_filled_total"), sumMetric(nodes, "liveboard_broker_filled_total"), sumMetric(nodes, "liveboard_slow_closes_total"))
 	fmt.Printf("%s: saturated %.0f deliveries/s (%.0f posts/s); at %.0f deliveries/s p50 %v p99 %v; CPU per 10k deliveries %v; NATS messages received per post %.2f\n",
 		name, res.saturated, res.satPosts, res.fixedRate, res.p50, res.p99, res.cpuPer10k, res.natsPerPos)
 	return res, nil
@@ -269,6 +276,11 @@ func saturate(posters []*wsPoster, d time.Duration) (int, error) {
 // natsReceived sums liveboard_broker_messages_total{direction="received"}
 // over the nodes (0 without a broker).
 func natsReceived(nodes []*server) float64 {
+	return sumMetric(nodes, `liveboard_broker_messages_total{direction="received"}`)
+}
+
+// sumMetric sums one series over the nodes' /metrics.
+func sumMetric(nodes []*server, series string) float64 {
 	total := 0.0
 	for _, n := range nodes {
 		resp, err := http.Get(n.url + "/metrics")
@@ -278,7 +290,7 @@ func natsReceived(nodes []*server) float64 {
 		sc := bufio.NewScanner(resp.Body)
 		for sc.Scan() {
 			line := sc.Text()
-			if strings.HasPrefix(line, `liveboard_broker_messages_total{direction="received"}`) {
+			if strings.HasPrefix(line, series+" ") {
 				f := strings.Fields(line)
 				v, _ := strconv.ParseFloat(f[len(f)-1], 64)
 				total += v
