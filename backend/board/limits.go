@@ -1,6 +1,10 @@
 package board
 
-import "time"
+import (
+	"time"
+
+	"liveboard/shared/protocol"
+)
 
 // The limits of the board, in one table.
 const (
@@ -31,6 +35,11 @@ const (
 // The presence a node announces to the others on a cluster.
 const (
 	// MaxAnnouncedNames bounds the names in one announcement; the rest
-	// count toward online without a name.
-	MaxAnnouncedNames = 1000
+	// count toward online without a name (an author unlisted on two
+	// nodes then counts twice). A frame shows no more names than this
+	// anyway, and every node announces every active board every
+	// AnnounceEvery to every other: at 30 nodes and 100 boards, 1,000
+	// names (about 45 KB) would be 1.4 GB/s of NATS traffic; 100 are a
+	// tenth of it (docs/scaling.md).
+	MaxAnnouncedNames = protocol.MaxPresenceNames
 )
