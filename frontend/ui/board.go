@@ -43,6 +43,8 @@ type Board struct {
 	updated   bool // a new version was deployed
 	offline   bool // the browser says so
 	hidden    bool
+	canNotify bool // the browser has notifications
+	notify    bool // the user turned them on, and permission holds
 
 	msgs []entry // by seq; pending ones last
 
@@ -84,6 +86,7 @@ func (b *Board) OnMount(ctx app.Context) {
 	ctx.LocalStorage().Get(keyName, &b.name)
 	ctx.LocalStorage().Get(keyBackground, &b.bg)
 	b.applyBackground()
+	b.loadNotify(ctx)
 	b.offline = !app.Window().Get("navigator").Get("onLine").Bool()
 	b.watchWindow(ctx)
 	b.switchTo(ctx, b.board)
@@ -163,6 +166,9 @@ func (b *Board) changed(ctx app.Context, ch client.Change) {
 		switch f.Type {
 		case protocol.TypeMessage:
 			b.noteNew(ctx, f.Author, wasSynced)
+			if wasSynced {
+				b.notifyPost(f)
+			}
 		case protocol.TypeError:
 			b.notice = politeError(f.Code, f.Message)
 		}

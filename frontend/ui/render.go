@@ -12,12 +12,14 @@ import (
 // Render draws the page. Its shape never changes: parts come and go with
 // the hidden attribute, so the composer is never remounted.
 func (b *Board) Render() app.UI {
-	return app.Div().ID("board").Body(
+	return app.Main().ID("board").Body(
 		app.Header().Class("top").Body(
 			app.H1().Body(app.A().Href("/b/"+b.board).Text(b.board)),
 			app.Span().Class("online").Text(strconv.Itoa(b.online)+" online"),
 			app.Span().Class("state").Attr("role", "status").Attr("data-state", b.status).Attr("data-transport", b.transport).Text(b.status),
 			app.Span().Class("fallback").Hidden(b.transport != client.TransportSSE).Attr("title", "WebSocket is blocked on this network: live over server-sent events").Text("fallback"),
+			app.Button().Type("button").Class("notify").Hidden(!b.canNotify).Attr("aria-pressed", strconv.FormatBool(b.notify)).
+				OnClick(b.toggleNotify).Text(notifyLabel(b.notify)),
 			app.Button().Type("button").Class("update").Hidden(!b.updated).OnClick(b.reload).Text("New version: reload"),
 			app.Nav().Class("boards").Body(
 				app.A().Href("/").Text("lobby"),
@@ -35,8 +37,12 @@ func (b *Board) Render() app.UI {
 			}),
 		),
 		app.Button().Type("button").Class("older").Hidden(!b.more).OnClick(b.loadOlder).Text("Load older messages"),
-		app.Ol().ID("messages").Attr("role", "log").Attr("aria-label", "Messages").OnScroll(b.onScroll).Body(
-			app.Range(b.msgs).Slice(func(i int) app.UI { return b.renderEntry(b.msgs[i]) }),
+		// role=log goes on a wrapper: on the ol it would replace the list
+		// role and orphan the items (Lighthouse: listitem).
+		app.Div().ID("messages").Attr("role", "log").Attr("aria-label", "Messages").OnScroll(b.onScroll).Body(
+			app.Ol().Class("list").Body(
+				app.Range(b.msgs).Slice(func(i int) app.UI { return b.renderEntry(b.msgs[i]) }),
+			),
 		),
 		app.Button().Type("button").Class("new-below").Hidden(!b.newBelow).OnClick(b.jumpToNew).Text("New messages ↓"),
 		app.P().Class("notice").Attr("aria-live", "polite").Hidden(b.notice == "").Text(b.notice),
@@ -105,4 +111,11 @@ func (b *Board) renderEntry(e entry) app.UI {
 			app.Button().Type("button").Class("delete").OnClick(b.onDelete).Text("Delete"),
 		),
 	)
+}
+
+func notifyLabel(on bool) string {
+	if on {
+		return "Notifications on"
+	}
+	return "Notify me"
 }

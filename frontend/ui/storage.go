@@ -13,6 +13,7 @@ const (
 	keyBackground = "liveboard.background"
 	keyDraft      = "liveboard.draft."
 	keyOutbox     = "liveboard.outbox."
+	keyNotify     = "liveboard.notify"
 )
 
 // token is this browser's secret, made once.

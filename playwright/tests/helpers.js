@@ -22,7 +22,7 @@ async function post(page, text) {
 
 // messageTexts are the texts of the list, in order, without pending ones.
 async function messageTexts(page) {
-  return page.locator('ol[role=log] li[data-seq] .text').allTextContents();
+  return page.locator('[role=log] ol li[data-seq] .text').allTextContents();
 }
 
 module.exports = { openBoard, waitOnline, post, messageTexts };

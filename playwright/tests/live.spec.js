@@ -15,7 +15,7 @@ test('a post in one browser appears in another without a reload', async ({ brows
     await openBoard(a, server.url + '/b/live');
     await openBoard(b, server.url + '/b/live');
     await post(a, 'hello from A');
-    await expect(b.locator('ol[role=log] li[data-seq] .text')).toHaveText(['hello from A'], { timeout: 5_000 });
+    await expect(b.locator('[role=log] ol li[data-seq] .text')).toHaveText(['hello from A'], { timeout: 5_000 });
     await expect(a.locator('li[data-pending]')).toHaveCount(0, { timeout: 5_000 });
     await expect(a.locator('.online')).toHaveText('2 online', { timeout: 5_000 });
     await a.screenshot({ path: testInfo.outputPath('a.png') });
