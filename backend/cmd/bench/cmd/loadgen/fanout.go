@@ -155,13 +155,17 @@ func dialSSE(ctx context.Context, d *dialer, eventsURL string) (*subscriber, err
 	}, nil
 }
 
-func fanout(c config, name, transport string, argv []string) (fanoutResult, error) {
+func fanout(c config, name, transport string, argv []string, scrape bool) (fanoutResult, error) {
 	res := fanoutResult{name: name}
 	srv, err := startServer(argv)
 	if err != nil {
 		return res, err
 	}
 	defer srv.stop()
+	if scrape {
+		stop := scrapeEverySecond(srv.url + "/metrics")
+		defer stop()
+	}
 	base := srv.rss(true)
 	wsURL := "ws" + strings.TrimPrefix(srv.url, "http") + "/ws?board=bench"
 	ctx, cancel := context.WithCancel(context.Background())

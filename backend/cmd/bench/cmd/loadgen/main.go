@@ -31,6 +31,7 @@ type config struct {
 	only            string
 	transports      string
 	termLines       int
+	metricsCost     int // rounds of the metrics-cost comparison (0: off)
 }
 
 func main() {
@@ -46,6 +47,7 @@ func main() {
 	flag.DurationVar(&c.saturateFor, "saturate-for", 10*time.Second, "length of the saturated phase")
 	flag.IntVar(&c.posters, "posters", 100, "concurrent posters in the durable-posts mode")
 	flag.DurationVar(&c.durableFor, "durable-for", 5*time.Second, "length of each durable-posts run")
+	flag.IntVar(&c.metricsCost, "metrics-cost", 0, "instead of the usual rows: this many interleaved rounds of liveboard over WebSocket with /metrics scraped every second and not")
 	flag.StringVar(&c.only, "only", "", "fanout or durable (default both); cluster (bench:cluster) or pgdurable (bench:pg) alone")
 	flag.Parse()
 	raiseFileLimit()
@@ -86,20 +88,30 @@ func run(c config) error {
 		type target struct {
 			name, transport string
 			cmd             []string
+			scrape          bool
 		}
 		lb := func(bin, data string) []string {
 			return []string{bin, "-addr", "127.0.0.1:0", "-data", work + "/" + data, "-post-burst", "1000000000", "-send-queue", "4096", "-max-conns", "30000"}
 		}
 		var targets []target
+		if c.metricsCost > 0 {
+			return metricsCost(c, func(i int, scrape bool) (fanoutResult, error) {
+				name := "liveboard, websocket, /metrics not scraped"
+				if scrape {
+					name = "liveboard, websocket, /metrics scraped every 1 s"
+				}
+				return fanout(c, name, "websocket", append(lb(c.liveboard, fmt.Sprint("data-metrics-", i, scrape)), "-metrics"), scrape)
+			})
+		}
 		for _, tr := range strings.Split(c.transports, ",") {
-			targets = append(targets, target{"liveboard, " + tr, tr, lb(c.liveboard, "data-"+tr)})
+			targets = append(targets, target{"liveboard, " + tr, tr, lb(c.liveboard, "data-"+tr), false})
 		}
 		if c.previous != "" {
-			targets = append(targets, target{"liveboard before, websocket", "websocket", lb(c.previous, "data-previous")})
+			targets = append(targets, target{"liveboard before, websocket", "websocket", lb(c.previous, "data-previous"), false})
 		}
-		targets = append(targets, target{"net/http + coder/websocket hub", "websocket", []string{c.peer, "-addr", "127.0.0.1:0"}})
+		targets = append(targets, target{"net/http + coder/websocket hub", "websocket", []string{c.peer, "-addr", "127.0.0.1:0"}, false})
 		for _, target := range targets {
-			r, err := fanout(c, target.name, target.transport, target.cmd)
+			r, err := fanout(c, target.name, target.transport, target.cmd, target.scrape)
 			if err != nil {
 				return fmt.Errorf("%s: %w", target.name, err)
 			}
