@@ -32,6 +32,9 @@ type config struct {
 	transports      string
 	termLines       int
 	metricsCost     int // rounds of the metrics-cost comparison (0: off)
+	attackFor       time.Duration
+	before          string // bench:slow's pipelining row: the binary before the fix
+	soakFor         time.Duration
 }
 
 func main() {
@@ -48,6 +51,9 @@ func main() {
 	flag.IntVar(&c.posters, "posters", 100, "concurrent posters in the durable-posts mode")
 	flag.DurationVar(&c.durableFor, "durable-for", 5*time.Second, "length of each durable-posts run")
 	flag.IntVar(&c.metricsCost, "metrics-cost", 0, "instead of the usual rows: this many interleaved rounds of liveboard over WebSocket with /metrics scraped every second and not")
+	flag.DurationVar(&c.attackFor, "attack-for", 30*time.Second, "length of each slow attack (bench:slow)")
+	flag.StringVar(&c.before, "before", "", "bench:slow: a binary from before the pipelining fix, for its row")
+	flag.DurationVar(&c.soakFor, "soak-for", 10*time.Minute, "length of the soak")
 	flag.StringVar(&c.only, "only", "", "fanout or durable (default both); cluster (bench:cluster) or pgdurable (bench:pg) alone")
 	flag.Parse()
 	raiseFileLimit()
@@ -82,6 +88,13 @@ func run(c config) error {
 		return clusterBench(c, work)
 	case "pgdurable":
 		return pgDurable(c)
+	case "slow":
+		if err := pipelineLatency(map[string]string{"before": c.before, "after": c.liveboard}, 21, work); err != nil {
+			return err
+		}
+		return slowBench(c, work)
+	case "soak":
+		return soak(c)
 	}
 	if c.only == "" || c.only == "fanout" {
 		var rows []fanoutResult
