@@ -8,10 +8,10 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
-	"syscall"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/coder/websocket"
