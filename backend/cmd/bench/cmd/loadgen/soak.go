@@ -98,6 +98,8 @@ func soak(c config) error {
 		}
 	}()
 	stop := make(chan struct{})
+	var churning sync.WaitGroup // the churn loop and the reconnects it started
+	churning.Add(1)
 	go func() { // 50 posts a second
 		t := time.NewTicker(20 * time.Millisecond)
 		defer t.Stop()
@@ -112,6 +114,7 @@ func soak(c config) error {
 		}
 	}()
 	go func() { // churn: 1 % a second leave and come back
+		defer churning.Done()
 		t := time.NewTicker(time.Second)
 		defer t.Stop()
 		for {
@@ -128,7 +131,8 @@ func soak(c config) error {
 					if conn != nil {
 						conn.Close(websocket.StatusNormalClosure, "")
 					}
-					go open(i)
+					churning.Add(1)
+					go func() { defer churning.Done(); open(i) }()
 				}
 			}
 		}
@@ -149,6 +153,7 @@ func soak(c config) error {
 		fmt.Printf("  %v: %d clients, RSS %.1f MiB, heap %.1f MiB, %0.f goroutines, %0.f fds\n", s.at, s.conns, s.rss/(1<<20), s.heap/(1<<20), s.goroutines, s.fds)
 	}
 	close(stop)
+	churning.Wait() // no reconnect may land after the teardown
 	// Everyone leaves at once: CloseNow, not a close handshake per client
 	// one after another (that took minutes for 10,000).
 	mu.Lock()
