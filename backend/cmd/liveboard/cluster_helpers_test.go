@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	"github.com/jackc/pgx/v5"
 
 	"liveboard/backend/broker/natsbroker/natstest"
 	"liveboard/backend/store/postgres/pgtest"
@@ -233,9 +232,12 @@ var apiClient = &http.Client{Timeout: 30 * time.Second}
 func (p *poster) call(method, path string, body map[string]string) (int, int64) {
 	body["token"] = p.token
 	b, _ := json.Marshal(body)
-	for tries := 0; ; tries++ {
-		if tries > 200 {
-			p.t.Errorf("%s %s: no node answered", method, path)
+	// Clients resend until a node answers; the deadline only bounds a
+	// broken cluster, not a slow machine (a count of tries did: cuts every
+	// 100 ms on a loaded machine can refuse for seconds).
+	for deadline := time.Now().Add(2 * time.Minute); ; {
+		if time.Now().After(deadline) {
+			p.t.Errorf("%s %s: no node answered for 2 minutes", method, path)
 			return 0, 0
 		}
 		req, _ := http.NewRequest(method, p.bases[p.at%len(p.bases)]+path, bytes.NewReader(b))
@@ -303,34 +305,6 @@ func (p *poster) work(board string, n int) {
 			p.change(board, i)
 		} else {
 			p.post(board, fmt.Sprintf("%s-%d", p.token[:15], i))
-		}
-	}
-}
-
-// cutDatabaseConnections terminates the backends of the test's database
-// every 100 ms until done, as a failover or a network cut would; it
-// returns how many it cut. Only this test's database: the server is
-// shared with other packages' tests.
-func cutDatabaseConnections(t *testing.T, dbURL string, done <-chan struct{}) int {
-	t.Helper()
-	ctx := context.Background()
-	killer, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer killer.Close(ctx)
-	cuts := 0
-	for {
-		select {
-		case <-done:
-			return cuts
-		case <-time.After(100 * time.Millisecond):
-			var n int
-			if err := killer.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-				WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&n); err != nil {
-				t.Fatal(err)
-			}
-			cuts += n
 		}
 	}
 }

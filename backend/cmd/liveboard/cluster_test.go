@@ -13,6 +13,7 @@ import (
 
 	"liveboard/backend/broker/natsbroker"
 	"liveboard/backend/broker/natsbroker/natstest"
+	"liveboard/backend/store/postgres/pgtest"
 )
 
 // Three nodes, readers and posters on each: 3,000 posts, edits and deletes
@@ -212,7 +213,7 @@ func TestClusterSurvivesCutDatabaseConnections(t *testing.T) {
 	}
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
-	cuts := cutDatabaseConnections(t, c.store, done)
+	cuts := pgtest.CutConnections(t, c.store, done)
 	stored := allMessages(t, urls[0], "lobby")
 	for _, p := range posters {
 		for id, seq := range p.acked {

@@ -137,27 +137,9 @@ func TestCutConnectionsLoseNoAck(t *testing.T) {
 			}
 		}()
 	}
-	killer, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer killer.Close(ctx)
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
-	cuts := 0
-	for stop := false; !stop; {
-		select {
-		case <-done:
-			stop = true
-		case <-time.After(100 * time.Millisecond):
-			var n int
-			if err := killer.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-				WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&n); err != nil {
-				t.Fatal(err)
-			}
-			cuts += n
-		}
-	}
+	cuts := pgtest.CutConnections(t, url, done)
 	evs, err := s.Events(ctx, "x", 0, 10*posters*each)
 	if err != nil {
 		t.Fatal(err)

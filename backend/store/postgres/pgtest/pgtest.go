@@ -68,3 +68,31 @@ func randomHex(n int) string {
 	rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// CutConnections terminates the backends of the database at dbURL every
+// 100 ms until done, as a failover or a network cut would, and returns how
+// many it cut. Only that database: the server is shared with other
+// packages' tests, so it is never restarted.
+func CutConnections(t testing.TB, dbURL string, done <-chan struct{}) int {
+	t.Helper()
+	ctx := context.Background()
+	killer, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer killer.Close(ctx)
+	cuts := 0
+	for {
+		select {
+		case <-done:
+			return cuts
+		case <-time.After(100 * time.Millisecond):
+			var n int
+			if err := killer.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+				WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			cuts += n
+		}
+	}
+}
