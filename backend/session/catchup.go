@@ -8,13 +8,25 @@ import (
 // catchUp sends welcome, what the reader missed, and synced, straight to
 // the sink (the queue holds live frames meanwhile). It returns the head
 // it caught up to. Without After it sends the latest page in its current
-// state; with After, every event since, edits and deletes included.
+// state; with After, every event since, edits and deletes included. The
+// board's tail answers when it can; the store otherwise.
 func (s *Stream) catchUp(after *int64) (int64, error) {
 	ctx, cancel := catchupContext()
 	defer cancel()
 	store := s.reg.svc.Store
 	welcome := func(head int64) Frame {
 		return Frame{Data: board.Encode(protocol.Welcome{Type: protocol.TypeWelcome, Board: s.board, You: s.author, Name: s.name, Head: head})}
+	}
+	if s.tail != nil {
+		if frames, head, ok := s.tail.catchUp(ctx, after); ok {
+			all := make([]Frame, 0, len(frames)+2)
+			all = append(all, welcome(head))
+			all = append(all, frames...)
+			all = append(all, Frame{Data: board.Encode(protocol.Synced{Type: protocol.TypeSynced, Head: head})})
+			err := s.sink.Send(all)
+			s.lastSent.Store(timeNow())
+			return head, err
+		}
 	}
 	var head int64
 	if after == nil {

@@ -27,3 +27,15 @@ const (
 	heartbeatsPerTick = 100
 	heartbeatSpread   = 10
 )
+
+// The tails kept in memory for joins (tail.go), in one table.
+const (
+	// TailEvents is how many of a board's latest events its tail keeps: a
+	// reader who was away for fewer catches up from memory. At about
+	// 500 bytes an event, a tail is at most about 640 KB.
+	TailEvents = 1024
+	// MaxTails bounds the boards with a tail (about 160 MB at most).
+	MaxTails = 256
+	// TailLinger is how long a tail outlives its board's last stream.
+	TailLinger = 30 * time.Second
+)

@@ -21,6 +21,7 @@ type Registry struct {
 	sendQueue int
 	log       *slog.Logger
 	meter     board.Meter
+	tails     *tails
 
 	mu      sync.Mutex
 	streams map[*Stream]struct{}
@@ -46,7 +47,7 @@ func NewRegistry(svc *board.Service, opt Options) *Registry {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
-	r := &Registry{svc: svc, sendQueue: opt.SendQueue, log: opt.Logger, meter: board.MeterOr(opt.Meter), streams: make(map[*Stream]struct{}), stop: make(chan struct{})}
+	r := &Registry{svc: svc, sendQueue: opt.SendQueue, log: opt.Logger, meter: board.MeterOr(opt.Meter), tails: newTails(svc), streams: make(map[*Stream]struct{}), stop: make(chan struct{})}
 	go r.heartbeats()
 	return r
 }

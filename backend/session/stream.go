@@ -32,6 +32,7 @@ type Stream struct {
 	name      string
 	heartbeat time.Duration
 	transport string
+	tail      *tail // the board's tail, nil when MaxTails boards have one
 
 	mu       sync.Mutex
 	queue    []item
@@ -70,6 +71,7 @@ func (r *Registry) Open(j Join) (*Stream, error) {
 		return nil, err
 	}
 	r.meter.StreamOpened(s.transport, 1)
+	s.tail = r.tails.acquire(j.Board)
 	// Subscribe before the catch-up query: nothing falls between the two.
 	// Shutdown may end the stream at any point from here: what it must
 	// undo is set under s.mu, and what comes after the end is undone here.
@@ -262,6 +264,7 @@ func (s *Stream) release() {
 		unsubscribe()
 	}
 	if first {
+		s.reg.tails.release(s.tail)
 		s.reg.meter.StreamOpened(s.transport, -1)
 		s.reg.remove(s)
 	}

@@ -12,16 +12,6 @@ import (
 	"liveboard/shared/protocol"
 )
 
-// The limits of the SSE stream.
-const (
-	// SSEHeartbeat is the idle time after which an "event: ping" goes out:
-	// EventSource hides comments, and the client's dead-link check must
-	// see something.
-	SSEHeartbeat = 15 * time.Second
-	// SSERetry is the reconnect delay EventSource is told, in ms.
-	SSERetry = 2000
-)
-
 // Events is the SSE endpoint, GET /api/boards/{board}/events: the same
 // frames as over WebSocket, each as "event: <type>" and "data: <JSON>",
 // with "id: <seq>" on log events so that EventSource resumes by itself

@@ -3,8 +3,10 @@ package web
 import (
 	"bufio"
 	"context"
+	"encoding/binary"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/coder/websocket"
@@ -13,23 +15,75 @@ import (
 	"liveboard/backend/session"
 )
 
-// wsSink frames a stream as WebSocket text messages.
+// wsSink frames a stream as WebSocket text messages. The frames of one
+// batch go out in one write: when a reader falls behind, what waits for it
+// is sent together, and fan-out costs fewer system calls per frame as load
+// rises. coder/websocket writes one message per write, so the sink frames
+// data messages itself, onto the socket under the library's connection;
+// the library keeps the handshake, reading, pings, pongs and close. That
+// is safe because a socket write is atomic against the other writes on the
+// same socket (Go holds the descriptor's write lock for the whole write),
+// and the library writes each control frame in one write.
 type wsSink struct {
 	conn *websocket.Conn
-	raw  net.Conn // under conn, to drop it when a close frame cannot go out
+	raw  net.Conn // under conn: data frames go here, and it is dropped when a close frame cannot go out
+
+	mu     sync.Mutex // one batch on the wire at a time; Close waits for it
+	closed bool
+	torn   bool // a write was cut off mid-frame: no close frame may follow
 }
 
 func (w *wsSink) Send(frames []session.Frame) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		return net.ErrClosed
+	}
 	// A deadline on the socket, not a context per write: no timer and no
-	// allocation per frame.
+	// allocation per batch.
 	w.raw.SetWriteDeadline(time.Now().Add(board.WriteTimeout))
 	defer w.raw.SetWriteDeadline(time.Time{}) // close frames and pings come later
-	for _, f := range frames {
-		if err := w.conn.Write(context.Background(), websocket.MessageText, f.Data); err != nil {
+	buf := batchBuffers.Get().(*[]byte)
+	defer putBatchBuffer(buf)
+	for len(frames) > 0 {
+		b := (*buf)[:0]
+		for len(frames) > 0 && (len(b) == 0 || len(b)+len(frames[0].Data) <= wsBatchBytes) {
+			b = appendTextFrame(b, frames[0].Data)
+			frames = frames[1:]
+		}
+		*buf = b
+		if n, err := w.raw.Write(b); err != nil {
+			w.torn = n > 0 && n < len(b)
 			return err
 		}
 	}
 	return nil
+}
+
+// appendTextFrame appends data as one unmasked, final text frame (RFC 6455
+// §5.2: a server does not mask).
+func appendTextFrame(b, data []byte) []byte {
+	const finText = 0x81
+	switch n := len(data); {
+	case n < 126:
+		b = append(b, finText, byte(n))
+	case n <= 0xFFFF:
+		b = append(b, finText, 126, byte(n>>8), byte(n))
+	default:
+		b = append(b, finText, 127)
+		b = binary.BigEndian.AppendUint64(b, uint64(n))
+	}
+	return append(b, data...)
+}
+
+// batchBuffers hold a batch while it is written; a stream keeps none
+// between batches, so an idle socket costs no buffer.
+var batchBuffers = sync.Pool{New: func() any { b := make([]byte, 0, wsBatchBytes); return &b }}
+
+func putBatchBuffer(b *[]byte) {
+	if cap(*b) <= 2*wsBatchBytes { // one oversized frame's buffer is not kept
+		batchBuffers.Put(b)
+	}
 }
 
 // Heartbeat pings in the background (the pong comes through the reader),
@@ -57,8 +111,15 @@ var closeCodes = map[session.Reason]struct {
 }
 
 func (w *wsSink) Close(reason session.Reason) {
+	// A batch stuck on a reader that does not read is cut off, and the
+	// sink refuses more: no data frame may follow the close frame.
+	w.raw.SetWriteDeadline(time.Now().Add(board.CloseTimeout))
+	w.mu.Lock()
+	w.closed = true
+	torn := w.torn
+	w.mu.Unlock()
 	c, ok := closeCodes[reason]
-	if !ok { // gone: nobody to tell
+	if !ok || torn { // gone, or a frame half sent: nobody to tell
 		w.raw.Close()
 		return
 	}

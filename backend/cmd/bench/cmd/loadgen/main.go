@@ -14,7 +14,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"strings"
 	"syscall"
 	"time"
 )
@@ -25,6 +24,9 @@ type config struct {
 	subs            int
 	rate            int
 	fixedFor        time.Duration
+	heavyRate       int
+	heavyFor        time.Duration
+	storm           bool
 	saturateFor     time.Duration
 	posters         int
 	durableFor      time.Duration
@@ -47,6 +49,9 @@ func main() {
 	flag.IntVar(&c.subs, "subs", 10_000, "subscribers on the board")
 	flag.IntVar(&c.rate, "rate", 5, "posts per second in the fixed-rate phase")
 	flag.DurationVar(&c.fixedFor, "fixed-for", 15*time.Second, "length of the fixed-rate phase")
+	flag.IntVar(&c.heavyRate, "heavy-rate", 100, "posts per second offered in the heavy phase (0: skip it)")
+	flag.DurationVar(&c.heavyFor, "heavy-for", 10*time.Second, "length of the heavy phase")
+	flag.BoolVar(&c.storm, "storm", true, "restart each server that keeps a log, and time its subscribers' return")
 	flag.DurationVar(&c.saturateFor, "saturate-for", 10*time.Second, "length of the saturated phase")
 	flag.IntVar(&c.posters, "posters", 100, "concurrent posters in the durable-posts mode")
 	flag.DurationVar(&c.durableFor, "durable-for", 5*time.Second, "length of each durable-posts run")
@@ -97,40 +102,9 @@ func run(c config) error {
 		return soak(c)
 	}
 	if c.only == "" || c.only == "fanout" {
-		var rows []fanoutResult
-		type target struct {
-			name, transport string
-			cmd             []string
-			scrape          bool
+		if err := fanoutAll(c, work); err != nil {
+			return err
 		}
-		lb := func(bin, data string) []string {
-			return []string{bin, "-addr", "127.0.0.1:0", "-data", work + "/" + data, "-post-burst", "1000000000", "-send-queue", "4096", "-max-conns", "30000"}
-		}
-		var targets []target
-		if c.metricsCost > 0 {
-			return metricsCost(c, func(i int, scrape bool) (fanoutResult, error) {
-				name := "liveboard, websocket, /metrics not scraped"
-				if scrape {
-					name = "liveboard, websocket, /metrics scraped every 1 s"
-				}
-				return fanout(c, name, "websocket", append(lb(c.liveboard, fmt.Sprint("data-metrics-", i, scrape)), "-metrics"), scrape)
-			})
-		}
-		for _, tr := range strings.Split(c.transports, ",") {
-			targets = append(targets, target{"liveboard, " + tr, tr, lb(c.liveboard, "data-"+tr), false})
-		}
-		if c.previous != "" {
-			targets = append(targets, target{"liveboard before, websocket", "websocket", lb(c.previous, "data-previous"), false})
-		}
-		targets = append(targets, target{"net/http + coder/websocket hub", "websocket", []string{c.peer, "-addr", "127.0.0.1:0"}, false})
-		for _, target := range targets {
-			r, err := fanout(c, target.name, target.transport, target.cmd, target.scrape)
-			if err != nil {
-				return fmt.Errorf("%s: %w", target.name, err)
-			}
-			rows = append(rows, r)
-		}
-		printFanout(c, rows)
 	}
 	if c.only == "" || c.only == "durable" {
 		if err := durable(c, work); err != nil {

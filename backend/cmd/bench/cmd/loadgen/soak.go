@@ -140,6 +140,12 @@ func soak(c config) error {
 	var samples []sample
 	start := time.Now()
 	for tick := time.NewTicker(10 * time.Second); time.Since(start) < c.soakFor; <-tick.C {
+		// RSS is read before the forced collection: the collection and the
+		// scavenger after it make RSS swing by more than any leak would.
+		before, err := scrapeSample(srv.url)
+		if err != nil {
+			return err
+		}
 		// SIGUSR1 makes the server collect its garbage: heap_alloc is then
 		// the live heap, not the sawtooth between collections.
 		srv.cmd.Process.Signal(syscall.SIGUSR1)
@@ -148,6 +154,7 @@ func soak(c config) error {
 		if err != nil {
 			return err
 		}
+		s.rss = before.rss
 		s.at, s.conns = time.Since(start).Round(time.Second), live(&mu, clients)
 		samples = append(samples, s)
 		fmt.Printf("  %v: %d clients, RSS %.1f MiB, heap %.1f MiB, %0.f goroutines, %0.f fds\n", s.at, s.conns, s.rss/(1<<20), s.heap/(1<<20), s.goroutines, s.fds)
