@@ -37,6 +37,7 @@ type target struct {
 	argv            []string
 	scrape          bool // /metrics every second, for the metrics-cost rows
 	wire            wire
+	start           func(argv []string) (*server, error) // nil: startServer
 	gc              bool // SIGUSR1 makes it collect its garbage
 	metrics         bool // /metrics has liveboard's frame and write counters
 	storm           bool // restarted and resumed in the storm phase
@@ -55,7 +56,10 @@ type wire interface {
 
 func fanout(c config, t target) (fanoutResult, error) {
 	res := fanoutResult{name: t.name}
-	srv, err := startServer(t.argv)
+	if t.start == nil {
+		t.start = startServer
+	}
+	srv, err := t.start(t.argv)
 	if err != nil {
 		return res, err
 	}

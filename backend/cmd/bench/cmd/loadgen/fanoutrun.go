@@ -29,7 +29,18 @@ func fanoutAll(c config, work string) error {
 	if c.previous != "" {
 		targets = append(targets, target{name: "liveboard before, websocket", argv: lb(c.previous, "data-previous"), wire: liveboardWire{}, gc: true, storm: true, seqs: true})
 	}
+	if c.centrifugo != "" {
+		argv, err := centrifugoArgv(c.centrifugo, work)
+		if err != nil {
+			return err
+		}
+		targets = append(targets, target{name: "Centrifugo v5.4.9", argv: argv, wire: centrifugoWire{}, start: startCentrifugo, storm: true})
+	}
 	targets = append(targets, target{name: "net/http + coder/websocket hub", argv: []string{c.peer, "-addr", "127.0.0.1:0"}, wire: liveboardWire{}, gc: true, storm: true})
+	floor, err := floorRow(c, work)
+	if err != nil {
+		return fmt.Errorf("floor: %w", err)
+	}
 	var rows []fanoutResult
 	for _, t := range targets {
 		r, err := fanout(c, t)
@@ -38,11 +49,11 @@ func fanoutAll(c config, work string) error {
 		}
 		rows = append(rows, r)
 	}
-	printFanout(c, rows)
+	printFanout(c, rows, floor)
 	return nil
 }
 
-func printFanout(c config, rows []fanoutResult) {
+func printFanout(c config, rows []fanoutResult, floor float64) {
 	peer := rows[len(rows)-1]
 	fmt.Printf("\nfan-out: %d subscribers on one board; %d posts/s for %v; %d posts/s offered for %v; saturated for %v (loopback, same load generator)\n\n",
 		c.subs, c.rate, c.fixedFor, c.heavyRate, c.heavyFor, c.saturateFor)
@@ -60,6 +71,7 @@ func printFanout(c config, rows []fanoutResult) {
 		fmt.Printf("| %s | %v | %.2f | %v | %v | %.1f | %.0f | %.1f | %s | %.0f | %.1f | %s |\n", r.name, r.join.Round(time.Millisecond), r.join.Seconds()/peer.join.Seconds(),
 			r.p50.Round(100*time.Microsecond), r.p99.Round(100*time.Microsecond), r.cpuFixed, r.heavy.deliveries, r.heavy.cpu, fpw, r.saturated, r.idlePerConn/1024, gc)
 	}
+	fmt.Printf("| floor: a pre-built 120-byte frame, one Write per reader, no server logic | | | | | %.1f (per write) | | | | | | |\n", floor)
 	if !c.storm {
 		return
 	}

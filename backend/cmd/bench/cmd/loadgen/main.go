@@ -20,6 +20,7 @@ import (
 
 type config struct {
 	liveboard, peer string
+	centrifugo      string // the Centrifugo binary ("build": built here; "": left out)
 	previous        string // an earlier liveboard binary, for a before/after row
 	subs            int
 	rate            int
@@ -43,6 +44,7 @@ func main() {
 	var c config
 	flag.StringVar(&c.liveboard, "liveboard", "../../../bin/liveboard", "the liveboard binary")
 	flag.StringVar(&c.peer, "peer", "", "the peer-wshub binary (default: built here)")
+	flag.StringVar(&c.centrifugo, "centrifugo", "build", "the Centrifugo v5.4.9 binary (build: built from backend/cmd/bench/centrifugo; none: left out)")
 	flag.StringVar(&c.previous, "previous", "", "an earlier liveboard binary: its WebSocket row is measured too")
 	flag.IntVar(&c.termLines, "term-lines", 10_000, "lines `liveboard post` sends in the durable mode (0: skip)")
 	flag.StringVar(&c.transports, "transports", "websocket,sse", "liveboard's transports to measure")
@@ -86,6 +88,18 @@ func run(c config) error {
 		c.peer = work + "/peer-wshub"
 		if err := goBuild(c.peer, "./cmd/peer-wshub"); err != nil {
 			return err
+		}
+	}
+	switch c.centrifugo {
+	case "none":
+		c.centrifugo = ""
+	case "build":
+		c.centrifugo = ""
+		if c.only == "" || c.only == "fanout" {
+			c.centrifugo = work + "/centrifugo"
+			if err := buildCentrifugo(c.centrifugo); err != nil {
+				return err
+			}
 		}
 	}
 	switch c.only {

@@ -22,7 +22,7 @@ func stormPhase(ctx context.Context, t target, srv **server, subs []*subscriber)
 	var res stormResult
 	closeAll(subs)
 	(*srv).stop()
-	restarted, err := startServer(t.argv)
+	restarted, err := t.start(t.argv)
 	if err != nil {
 		return res, err
 	}
