@@ -213,7 +213,7 @@ func TestClusterSurvivesCutDatabaseConnections(t *testing.T) {
 	}
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
-	cuts := pgtest.CutConnections(t, c.store, done)
+	cuts := pgtest.CutConnections(t, c.store, done, nil)
 	stored := allMessages(t, urls[0], "lobby")
 	for _, p := range posters {
 		for id, seq := range p.acked {

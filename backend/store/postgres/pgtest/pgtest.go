@@ -73,7 +73,7 @@ func randomHex(n int) string {
 // 100 ms until done, as a failover or a network cut would, and returns how
 // many it cut. Only that database: the server is shared with other
 // packages' tests, so it is never restarted.
-func CutConnections(t testing.TB, dbURL string, done <-chan struct{}) int {
+func CutConnections(t testing.TB, dbURL string, done <-chan struct{}, onCut func(total int)) int {
 	t.Helper()
 	ctx := context.Background()
 	killer, err := pgx.Connect(ctx, dbURL)
@@ -93,6 +93,9 @@ func CutConnections(t testing.TB, dbURL string, done <-chan struct{}) int {
 				t.Fatal(err)
 			}
 			cuts += n
+			if n > 0 && onCut != nil {
+				onCut(cuts)
+			}
 		}
 	}
 }

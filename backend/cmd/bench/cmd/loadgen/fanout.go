@@ -38,10 +38,10 @@ type target struct {
 	scrape          bool // /metrics every second, for the metrics-cost rows
 	wire            wire
 	start           func(argv []string) (*server, error) // nil: startServer
-	gc              bool // SIGUSR1 makes it collect its garbage
-	metrics         bool // /metrics has liveboard's frame and write counters
-	storm           bool // restarted and resumed in the storm phase
-	seqs            bool // keeps a log: every reader must get every post, in order
+	gc              bool                                 // SIGUSR1 makes it collect its garbage
+	metrics         bool                                 // /metrics has liveboard's frame and write counters
+	storm           bool                                 // restarted and resumed in the storm phase
+	seqs            bool                                 // keeps a log: every reader must get every post, in order
 }
 
 // wire is how the load generator talks to one kind of server.
