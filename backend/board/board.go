@@ -115,20 +115,3 @@ type Broker interface {
 type Subscriber interface {
 	Deliver(seq int64, frame []byte)
 }
-
-// Frame is one encoded log event and its seq.
-type Frame struct {
-	Seq  int64
-	Data []byte
-}
-
-// BatchPublisher is a Broker that takes a board's events of one commit
-// together, in seq order.
-type BatchPublisher interface {
-	PublishBatch(board string, frames []Frame)
-}
-
-// BatchSubscriber is a Subscriber that takes a run of frames at once.
-type BatchSubscriber interface {
-	DeliverBatch(frames []Frame)
-}

@@ -62,28 +62,6 @@ func (h *Hub) Publish(board string, seq int64, frame []byte) {
 	r.smu.RUnlock()
 }
 
-// PublishBatch hands a run of frames to every subscriber: at once to
-// those that take batches, one by one to the others.
-func (h *Hub) PublishBatch(board string, frames []Frame) {
-	h.mu.Lock()
-	r := h.rooms[board]
-	h.mu.Unlock()
-	if r == nil {
-		return
-	}
-	r.smu.RLock()
-	for _, s := range r.subs {
-		if b, ok := s.(BatchSubscriber); ok {
-			b.DeliverBatch(frames)
-			continue
-		}
-		for _, f := range frames {
-			s.Deliver(f.Seq, f.Data)
-		}
-	}
-	r.smu.RUnlock()
-}
-
 // Subscribe adds s to the board until the returned function is called.
 func (h *Hub) Subscribe(board string, s Subscriber) (unsubscribe func()) {
 	h.mu.Lock()
@@ -153,7 +131,4 @@ func (h *Hub) Boards() []string {
 	return out
 }
 
-var (
-	_ Broker         = (*Hub)(nil)
-	_ BatchPublisher = (*Hub)(nil)
-)
+var _ Broker = (*Hub)(nil)

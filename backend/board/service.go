@@ -29,33 +29,15 @@ type Service struct {
 }
 
 // Publish is the store's OnCommit: each event goes to the broker once,
-// encoded once, in seq order. A broker that takes batches gets each
-// board's run of events at once: each reader then queues the run as one,
-// and its writer sends it in one write.
+// encoded once, in seq order.
 func (s *Service) Publish(events []Event) {
 	m := MeterOr(s.Meter)
 	at := time.Now()
-	batcher, batched := s.Broker.(BatchPublisher)
-	for len(events) > 0 {
-		n := 1
-		for n < len(events) && events[n].Board == events[0].Board {
-			n++
-		}
-		run := make([]Frame, 0, n)
-		for _, ev := range events[:n] {
-			frame := Encode(EventFrame(ev))
-			m.Stored(ev.Kind)
-			m.Published(frame, at)
-			if batched {
-				run = append(run, Frame{Seq: ev.Seq, Data: frame})
-			} else {
-				s.Broker.Publish(ev.Board, ev.Seq, frame)
-			}
-		}
-		if batched {
-			batcher.PublishBatch(events[0].Board, run)
-		}
-		events = events[n:]
+	for _, ev := range events {
+		frame := Encode(EventFrame(ev))
+		m.Stored(ev.Kind)
+		m.Published(frame, at)
+		s.Broker.Publish(ev.Board, ev.Seq, frame)
 	}
 }
 

@@ -1,10 +1,11 @@
 package session
 
-import "liveboard/backend/board"
-
 // Frame is one encoded server frame. Seq is its place in the board's log,
 // or 0 for frames outside it (welcome, presence, ack, error, pong).
-type Frame = board.Frame
+type Frame struct {
+	Seq  int64
+	Data []byte
+}
 
 // Sink is a transport's side of a stream: only framing.
 type Sink interface {

@@ -106,32 +106,6 @@ func (s *Stream) Deliver(seq int64, frame []byte) {
 	s.enqueue(item{frame: Frame{Seq: seq, Data: frame}})
 }
 
-// DeliverBatch is called by a broker that publishes a commit's run of
-// events at once: they are queued together, and go out in one write.
-func (s *Stream) DeliverBatch(frames []board.Frame) {
-	s.mu.Lock()
-	if s.ended {
-		s.mu.Unlock()
-		return
-	}
-	if !s.live {
-		for _, f := range frames {
-			s.pending = append(s.pending, item{frame: f})
-		}
-		s.mu.Unlock()
-		return
-	}
-	admitted := false
-	for _, f := range frames {
-		admitted = s.admit(item{frame: f}) || admitted
-	}
-	if !admitted {
-		s.mu.Unlock()
-		return
-	}
-	s.kick()
-}
-
 // Reply queues a frame outside the log (ack, error, pong) for this reader.
 func (s *Stream) Reply(frame []byte) { s.enqueue(item{frame: Frame{Data: frame}}) }
 
@@ -185,13 +159,6 @@ func (s *Stream) enqueue(it item) {
 		s.mu.Unlock()
 		return
 	}
-	s.kick()
-}
-
-// kick gets what was just admitted written: a writer is started, or the
-// lingering one woken. Over the queue bound the reader is too slow. Called
-// with s.mu held; it releases it.
-func (s *Stream) kick() {
 	if len(s.queue) > s.reg.sendQueue {
 		s.mu.Unlock()
 		go s.end(ReasonSlow)
@@ -303,10 +270,7 @@ func (s *Stream) release() {
 	}
 }
 
-var (
-	_ board.Subscriber      = (*Stream)(nil)
-	_ board.BatchSubscriber = (*Stream)(nil)
-)
+var _ board.Subscriber = (*Stream)(nil)
 
 // pong is the frame of a heartbeat that travels as data (SSE).
 var pong = board.Encode(protocol.Pong{Type: protocol.TypePong})
