@@ -20,6 +20,10 @@ const (
 	// before it ends: a busy stream does not start one per frame, and an
 	// idle one keeps none.
 	WriterLinger = 5 * time.Second
+	// keptBuffer is the capacity, in entries, a writer's queue and frames
+	// buffers keep between batches; past it they are kept only while a
+	// batch fills a quarter of them.
+	keptBuffer = 64
 	// heartbeatTick is how often idle streams are looked for; each tick
 	// sends at most the larger of heartbeatsPerTick and 1/heartbeatSpread
 	// of the streams.
