@@ -203,11 +203,11 @@ func measureCluster(c config, name string, nodes []*server, boardName string) (c
 	return res, nil
 }
 
-// wsPoster posts over WebSocket and counts the acks.
+// wsPoster posts over WebSocket; acks carries each ack's seq.
 type wsPoster struct {
 	conn *websocket.Conn
 	ctx  context.Context
-	acks chan struct{}
+	acks chan int64
 	n    atomic.Int64
 }
 
@@ -220,7 +220,8 @@ func dialPoster(ctx context.Context, wsURL, token string) (*wsPoster, error) {
 	if err := hello(ctx, conn, token); err != nil {
 		return nil, err
 	}
-	p := &wsPoster{conn: conn, ctx: ctx, acks: make(chan struct{}, 1<<16)}
+	context.AfterFunc(ctx, func() { conn.CloseNow() })
+	p := &wsPoster{conn: conn, ctx: ctx, acks: make(chan int64, 1<<16)}
 	go func() {
 		for {
 			_, b, err := conn.Read(ctx)
@@ -228,7 +229,7 @@ func dialPoster(ctx context.Context, wsURL, token string) (*wsPoster, error) {
 				return
 			}
 			if bytes.Contains(b, []byte(`"type":"ack"`)) {
-				p.acks <- struct{}{}
+				p.acks <- seqOf(b)
 			}
 		}
 	}()

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -250,32 +249,15 @@ func (w liveboardWire) dial(ctx context.Context, d *dialer, base string, i int, 
 func wsURLOf(base string) string { return "ws" + strings.TrimPrefix(base, "http") + "/ws?board=bench" }
 
 func (liveboardWire) poster(ctx context.Context, base string) (func(int) error, <-chan int64, error) {
-	conn, _, err := websocket.Dial(ctx, wsURLOf(base), nil)
+	p, err := dialPoster(ctx, wsURLOf(base), "loadgen-poster-token-0")
 	if err != nil {
 		return nil, nil, err
 	}
-	conn.SetReadLimit(protocol.MaxFrameBytes)
-	if err := hello(ctx, conn, "loadgen-poster-token-0"); err != nil {
-		return nil, nil, err
-	}
-	context.AfterFunc(ctx, func() { conn.CloseNow() })
-	acks := make(chan int64, 1<<16)
-	go func() {
-		for {
-			_, b, err := conn.Read(ctx)
-			if err != nil {
-				return
-			}
-			if bytes.Contains(b, []byte(`"type":"ack"`)) {
-				acks <- seqOf(b)
-			}
-		}
-	}()
 	var mu sync.Mutex // posts come from one goroutine, except in the storm
 	return func(i int) error {
 		b, _ := json.Marshal(protocol.ClientFrame{Type: protocol.TypePost, ID: fmt.Sprint("p", i), Text: fmt.Sprintf("sent=%d", time.Now().UnixNano())})
 		mu.Lock()
 		defer mu.Unlock()
-		return conn.Write(ctx, websocket.MessageText, b)
-	}, acks, nil
+		return p.conn.Write(ctx, websocket.MessageText, b)
+	}, p.acks, nil
 }
