@@ -1,17 +1,11 @@
 package http1
 
 import (
-	"bufio"
-	"bytes"
-	"errors"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
-	"time"
 )
 
 // response is the http.ResponseWriter. Body bytes written before the
@@ -252,111 +246,6 @@ func (w *response) FlushError() error {
 	return w.c.bw.Flush()
 }
 
-// ReadFrom sends src. When the length is known and src is a file, the
-// bytes go from the file to the socket with sendfile.
-func (w *response) ReadFrom(src io.Reader) (int64, error) {
-	if w.status == 0 {
-		w.WriteHeader(http.StatusOK)
-	}
-	if !w.committed && w.header.Get("Content-Length") != "" && w.req.Method != http.MethodHead {
-		w.commit(false)
-	}
-	tcp, isTCP := w.c.rwc.(*net.TCPConn)
-	if !w.committed || w.chunked || !isTCP || !w.bodyAllowed() {
-		buf := copyBufPool.Get().(*[]byte)
-		defer copyBufPool.Put(buf)
-		return io.CopyBuffer(writerOnly{w}, src, *buf)
-	}
-	if err := w.c.bw.Flush(); err != nil {
-		return 0, err
-	}
-	// Send in pieces, each under a fresh write deadline.
-	inner, limit := src, int64(-1)
-	if lr, ok := src.(*io.LimitedReader); ok {
-		inner, limit = lr.R, lr.N
-	}
-	var total int64
-	for limit != 0 {
-		n := int64(sendfileChunk)
-		if limit > 0 {
-			n = min(n, limit)
-		}
-		if w.contentLength >= 0 {
-			n = min(n, w.contentLength-w.written)
-		}
-		w.c.rwc.SetWriteDeadline(time.Now().Add(w.c.srv.writeTimeout()))
-		m, err := tcp.ReadFrom(&io.LimitedReader{R: inner, N: n})
-		total += m
-		w.written += m
-		if limit > 0 {
-			limit -= m
-		}
-		if err != nil {
-			return total, err
-		}
-		if m < n || (w.contentLength >= 0 && w.written >= w.contentLength) {
-			break
-		}
-	}
-	w.c.writeRefresh = time.Time{}
-	if lr, ok := src.(*io.LimitedReader); ok {
-		lr.N -= total
-	}
-	return total, nil
-}
-
-type writerOnly struct{ io.Writer }
-
-var copyBufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
-
-// Hijack hands the connection over. A pending 101 goes out first; the
-// reader returned holds any bytes already read past the request; deadlines
-// are cleared. The buffers handed over are small: they live as long as the
-// WebSocket does.
-func (w *response) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	if w.hijacked {
-		return nil, nil, http.ErrHijacked
-	}
-	if w.done {
-		return nil, nil, errors.New("http1: Hijack after the handler returned")
-	}
-	c := w.c
-	c.cr.abortPendingRead()
-	if w.status != 0 && !w.committed {
-		c.bw.WriteString(statusLine(w.status))
-		if _, ok := w.header["Date"]; !ok {
-			c.bw.WriteString(dateLine())
-		}
-		w.writeFields()
-		c.bw.WriteString("\r\n")
-		w.committed = true
-	}
-	if err := c.bw.Flush(); err != nil {
-		return nil, nil, err
-	}
-	w.hijacked, c.hijacked = true, true
-	c.rwc.SetDeadline(time.Time{})
-
-	var early []byte // bytes read past the request
-	if c.cr.hasByte {
-		early = append(early, c.cr.byteBuf[0])
-		c.cr.hasByte = false
-	}
-	if n := c.br.Buffered(); n > 0 {
-		p, _ := c.br.Peek(n)
-		early = append(early, p...)
-	}
-	hc := &hijackedConn{Conn: c.rwc, srv: c.srv}
-	var src io.Reader = hc.Conn
-	if len(early) > 0 {
-		src = io.MultiReader(bytes.NewReader(early), hc.Conn)
-	}
-	c.release()
-	c.srv.forget(c, false)
-	rw := bufio.NewReadWriter(bufio.NewReaderSize(src, hijackReadBufSize), bufio.NewWriterSize(hc, hijackWriteBufSize))
-	return hc, rw, nil
-}
-
 // pendingBuf lends a buffer for a response's first bytes.
 func (c *conn) pendingBuf() []byte {
 	return pendingPool.Get().(*[writeBufSize]byte)[:0]
@@ -380,36 +269,3 @@ func hasToken(values []string, token string) bool {
 	}
 	return false
 }
-
-// statusLines holds "HTTP/1.1 NNN Reason\r\n" for every code.
-var statusLines = func() (t [1000]string) {
-	for code := 100; code < 1000; code++ {
-		text := http.StatusText(code)
-		if text == "" {
-			text = "status code " + strconv.Itoa(code)
-		}
-		t[code] = "HTTP/1.1 " + strconv.Itoa(code) + " " + text + "\r\n"
-	}
-	return t
-}()
-
-func statusLine(code int) string { return statusLines[code] }
-
-// dateLine is "Date: <IMF-fixdate>\r\n", formatted at most once a second.
-func dateLine() string {
-	now := time.Now()
-	sec := now.Unix()
-	if d := cachedDate.Load(); d != nil && d.sec == sec {
-		return d.line
-	}
-	d := &datedLine{sec: sec, line: "Date: " + now.UTC().Format(http.TimeFormat) + "\r\n"}
-	cachedDate.Store(d)
-	return d.line
-}
-
-type datedLine struct {
-	sec  int64
-	line string
-}
-
-var cachedDate atomic.Pointer[datedLine]

@@ -1,0 +1,59 @@
+package http1
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Hijack hands the connection over. A pending 101 goes out first; the
+// reader returned holds any bytes already read past the request; deadlines
+// are cleared. The buffers handed over are small: they live as long as the
+// WebSocket does.
+func (w *response) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if w.hijacked {
+		return nil, nil, http.ErrHijacked
+	}
+	if w.done {
+		return nil, nil, errors.New("http1: Hijack after the handler returned")
+	}
+	c := w.c
+	c.cr.abortPendingRead()
+	if w.status != 0 && !w.committed {
+		c.bw.WriteString(statusLine(w.status))
+		if _, ok := w.header["Date"]; !ok {
+			c.bw.WriteString(dateLine())
+		}
+		w.writeFields()
+		c.bw.WriteString("\r\n")
+		w.committed = true
+	}
+	if err := c.bw.Flush(); err != nil {
+		return nil, nil, err
+	}
+	w.hijacked, c.hijacked = true, true
+	c.rwc.SetDeadline(time.Time{})
+
+	var early []byte // bytes read past the request
+	if c.cr.hasByte {
+		early = append(early, c.cr.byteBuf[0])
+		c.cr.hasByte = false
+	}
+	if n := c.br.Buffered(); n > 0 {
+		p, _ := c.br.Peek(n)
+		early = append(early, p...)
+	}
+	hc := &hijackedConn{Conn: c.rwc, srv: c.srv}
+	var src io.Reader = hc.Conn
+	if len(early) > 0 {
+		src = io.MultiReader(bytes.NewReader(early), hc.Conn)
+	}
+	c.release()
+	c.srv.forget(c, false)
+	rw := bufio.NewReadWriter(bufio.NewReaderSize(src, hijackReadBufSize), bufio.NewWriterSize(hc, hijackWriteBufSize))
+	return hc, rw, nil
+}
