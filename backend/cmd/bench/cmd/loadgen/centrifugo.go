@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -67,7 +68,7 @@ func startCentrifugo(argv []string) (*server, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	srv := &server{cmd: cmd, url: url}
+	srv := &server{cmd: cmd, url: url, echo: new(atomic.Bool)}
 	if err := waitHealthy(url); err != nil {
 		srv.stop()
 		return nil, err

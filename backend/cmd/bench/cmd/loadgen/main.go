@@ -38,6 +38,7 @@ type config struct {
 	attackFor       time.Duration
 	before          string // bench:slow's pipelining row: the binary before the fix
 	soakFor         time.Duration
+	soakBoards      int
 }
 
 func main() {
@@ -61,6 +62,7 @@ func main() {
 	flag.DurationVar(&c.attackFor, "attack-for", 30*time.Second, "length of each slow attack (bench:slow)")
 	flag.StringVar(&c.before, "before", "", "bench:slow: a binary from before the pipelining fix, for its row")
 	flag.DurationVar(&c.soakFor, "soak-for", 10*time.Minute, "length of the soak")
+	flag.IntVar(&c.soakBoards, "soak-boards", 100, "boards the soak's clients and posts are spread over (1: every client on one board, an overload on this machine)")
 	flag.StringVar(&c.only, "only", "", "fanout or durable (default both); cluster (bench:cluster) or pgdurable (bench:pg) alone")
 	flag.Parse()
 	raiseFileLimit()

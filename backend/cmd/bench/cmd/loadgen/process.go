@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -24,8 +25,9 @@ var listening = regexp.MustCompile(`listening on (http://\S+)`)
 
 // server is a target process.
 type server struct {
-	cmd *exec.Cmd
-	url string
+	cmd  *exec.Cmd
+	url  string
+	echo *atomic.Bool // print every line the server writes from now on
 }
 
 func startServer(argv []string) (*server, error) {
@@ -36,13 +38,14 @@ func startServer(argv []string) (*server, error) {
 		return nil, err
 	}
 	found := make(chan string, 2)
+	echo := new(atomic.Bool)
 	scan := func(r io.Reader) {
 		sc := bufio.NewScanner(r)
 		for sc.Scan() {
 			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
 				found <- m[1]
 			}
-			if strings.Contains(sc.Text(), "memory freed") {
+			if echo.Load() || strings.Contains(sc.Text(), "memory freed") {
 				fmt.Println("  server:", sc.Text())
 			}
 		}
@@ -51,7 +54,7 @@ func startServer(argv []string) (*server, error) {
 	go scan(errOut)
 	select {
 	case url := <-found:
-		return &server{cmd: cmd, url: url}, nil
+		return &server{cmd: cmd, url: url, echo: echo}, nil
 	case <-time.After(15 * time.Second):
 		cmd.Process.Kill()
 		return nil, fmt.Errorf("%s did not start", argv[0])
