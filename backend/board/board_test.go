@@ -123,13 +123,37 @@ func TestPresenceIsThrottledAndCountsDistinctAuthors(t *testing.T) {
 	}
 }
 
+// A joiner gets the frame last sent, without a rebuild per join (10,000
+// joins sorted 10,000 names each); the broadcast its join scheduled then
+// brings it and everyone up to date.
+func TestJoinerGetsTheLastFrameAndTheBroadcastCatchesUp(t *testing.T) {
+	h := NewHub()
+	r := newRecorder()
+	h.Subscribe("x", r)
+	h.Join("x", "a1", "alice")
+	<-r.got // the first frame goes out at once
+	sent := `{"type":"presence","online":1,"names":["alice"]}`
+	h.Join("x", "b2", "bob")
+	if got := string(h.PresenceFrame("x")); got != sent {
+		t.Fatalf("a joiner got %s, want the frame last sent %s", got, sent)
+	}
+	<-r.got
+	now := `{"type":"presence","online":2,"names":["alice","bob"]}`
+	if _, frames := r.snapshot(); frames[len(frames)-1] != now {
+		t.Fatalf("the broadcast said %s, want %s", frames[len(frames)-1], now)
+	}
+	if got := string(h.PresenceFrame("x")); got != now {
+		t.Fatalf("after the broadcast a joiner got %s, want %s", got, now)
+	}
+}
+
 func TestPresenceListsAtMostMaxNames(t *testing.T) {
 	h := NewHub()
 	for i := 0; i < protocol.MaxPresenceNames+20; i++ {
 		h.Join("x", fmt.Sprint("author", i), fmt.Sprintf("n%03d", i))
 	}
 	var f protocol.Presence
-	if err := json.Unmarshal(h.PresenceFrame("x"), &f); err != nil {
+	if err := json.Unmarshal(h.PresenceNow("x"), &f); err != nil {
 		t.Fatal(err)
 	}
 	if f.Online != protocol.MaxPresenceNames+20 || len(f.Names) != protocol.MaxPresenceNames || f.Names[0] != "n000" {

@@ -27,9 +27,11 @@ type room struct {
 	who   map[string]*presence      // this node's readers, by author
 	dirty bool                      // who changed since the last frame
 	nodes map[string]RemotePresence // other nodes' readers, by node
-	// frame is the presence frame as it stands, built once per change:
-	// every joining reader gets it, and sorting 10,000 names per join made
-	// a reconnect storm quadratic.
+	// frame is the last presence frame built, which every joining reader
+	// gets at once. A change does not rebuild it: the broadcast it
+	// schedules does, within PresenceInterval, and brings the joiner up to
+	// date. Rebuilding per join (sorting up to 10,000 names under h.mu)
+	// made a join of 10,000 readers quadratic.
 	frame []byte
 	timer *time.Timer // a presence frame is due
 	last  time.Time   // when the last one went out

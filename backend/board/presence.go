@@ -70,20 +70,31 @@ func (h *Hub) Rename(board, author, name string) {
 	}
 }
 
-// PresenceFrame is the board's presence now, encoded.
+// PresenceFrame is the board's presence as last sent, encoded: at most
+// PresenceInterval old, and a newer one is on its way when it changed
+// since (see room.frame).
 func (h *Hub) PresenceFrame(board string) []byte {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	r := h.rooms[board]
+	if r != nil && r.frame != nil {
+		return r.frame
+	}
+	return presenceFrame(r)
+}
+
+// PresenceNow is the board's presence as it stands, built afresh (and
+// kept for joiners).
+func (h *Hub) PresenceNow(board string) []byte {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return presenceFrame(h.rooms[board])
 }
 
-// presenceFrame merges this node's readers with the other nodes': an
-// author on two nodes counts once; authors a node did not list (past
-// MaxAnnouncedNames) count as its own.
+// presenceFrame builds the presence frame and keeps it in r.frame, merging this node's readers
+// with the other nodes': an author on two nodes counts once; authors a
+// node did not list (past MaxAnnouncedNames) count as its own.
 func presenceFrame(r *room) []byte {
-	if r != nil && r.frame != nil {
-		return r.frame
-	}
 	f := protocol.Presence{Type: protocol.TypePresence, Names: []string{}}
 	if r != nil {
 		names := make(map[string]string, len(r.who))
@@ -114,7 +125,6 @@ func presenceFrame(r *room) []byte {
 // schedulePresence arranges for one presence frame to go out, no sooner
 // than PresenceInterval after the last. Called with h.mu held.
 func (h *Hub) schedulePresence(r *room) {
-	r.frame = nil // every change comes here
 	if r.timer != nil {
 		return
 	}

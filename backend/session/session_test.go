@@ -324,11 +324,11 @@ func TestPresenceIsJoinedAndLeft(t *testing.T) {
 		t.Fatal(err)
 	}
 	hub := f.reg.svc.Presence
-	if got := string(hub.PresenceFrame("b")); got != `{"type":"presence","online":1,"names":["민지"]}` {
+	if got := string(hub.PresenceNow("b")); got != `{"type":"presence","online":1,"names":["민지"]}` {
 		t.Fatalf("presence %s", got)
 	}
 	s.Close()
-	if got := string(hub.PresenceFrame("b")); got != `{"type":"presence","online":0,"names":[]}` {
+	if got := string(hub.PresenceNow("b")); got != `{"type":"presence","online":0,"names":[]}` {
 		t.Fatalf("presence after leaving %s", got)
 	}
 }
