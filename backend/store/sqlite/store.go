@@ -43,6 +43,10 @@ type Store struct {
 	meter    board.Meter
 	heads    map[string]int64 // the writer's view of each board's head
 	stmts    map[string]*sql.Stmt
+	// txStmts are stmts bound to the writer's current transaction, made
+	// once per batch rather than once per command (tx.Stmt allocates and
+	// locks each time). Only the writer goroutine uses them.
+	txStmts map[string]*sql.Stmt
 }
 
 // headQuery is a board's last seq: the larger of its last post and its
@@ -102,6 +106,7 @@ func Open(dir string, opt Options) (*Store, error) {
 		onCommit: opt.OnCommit,
 		meter:    board.MeterOr(opt.Meter),
 		heads:    make(map[string]int64),
+		txStmts:  make(map[string]*sql.Stmt, len(writerQueries)),
 	}
 	if opt.MaxBatch <= 0 {
 		opt.MaxBatch = MaxBatch
@@ -167,6 +172,7 @@ func (s *Store) commit(batch []board.Command) []groupcommit.Result {
 			return err
 		}
 		defer tx.Rollback()
+		defer clear(s.txStmts) // the transaction closes them
 		for i, cmd := range batch {
 			ev, dup, err := s.apply(tx, cmd)
 			if err != nil && !errors.Is(err, board.ErrNotFound) && !errors.Is(err, board.ErrForbidden) {
@@ -282,8 +288,16 @@ func rowsAffected(res sql.Result, err error) (int64, error) {
 	return res.RowsAffected()
 }
 
-// stmt is a prepared writer statement bound to tx.
-func (s *Store) stmt(tx *sql.Tx, q string) *sql.Stmt { return tx.Stmt(s.stmts[q]) }
+// stmt is a prepared writer statement bound to tx, the batch's
+// transaction.
+func (s *Store) stmt(tx *sql.Tx, q string) *sql.Stmt {
+	st := s.txStmts[q]
+	if st == nil {
+		st = tx.Stmt(s.stmts[q])
+		s.txStmts[q] = st
+	}
+	return st
+}
 
 func fromMillis(ms int64) time.Time {
 	if ms == 0 {
