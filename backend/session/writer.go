@@ -2,6 +2,7 @@ package session
 
 import (
 	"fmt"
+	"runtime"
 	"time"
 )
 
@@ -12,6 +13,7 @@ func (s *Stream) drain() {
 	linger := time.NewTimer(WriterLinger)
 	defer linger.Stop()
 	onlyHeartbeat := false
+	yielded := false // this batch has already let others run once
 	for {
 		s.mu.Lock()
 		if s.ended {
@@ -41,6 +43,18 @@ func (s *Stream) drain() {
 				return
 			}
 		}
+		if len(s.queue) == 1 && !yielded && !s.queue[0].heartbeat {
+			// One frame waits. Let the goroutines already runnable go
+			// first: under load, the publisher is still handing this
+			// stream the frames of the next posts, and they then go out
+			// in the same write. Unloaded, nothing else is runnable and
+			// this returns at once.
+			yielded = true
+			s.mu.Unlock()
+			runtime.Gosched()
+			continue
+		}
+		yielded = false
 		batch, s.queue = s.queue, batch[:0]
 		s.mu.Unlock()
 		onlyHeartbeat = len(batch) == 1 && batch[0].heartbeat
