@@ -1,5 +1,11 @@
 package webapp
 
+// wasmPreload starts fetching app.wasm while the page is parsed, not once
+// app.js has run. It matches go-app's fetch (same URL, CORS mode, same-
+// origin credentials), so the browser hands that fetch this response
+// instead of downloading twice (pwa.spec.js checks there is one download).
+const wasmPreload = `<link rel="preload" href="/web/app.wasm" as="fetch" type="application/wasm" crossorigin>`
+
 // draftKeeper saves what is typed into the pre-rendered composer before
 // the Wasm takes the page over (go-app replaces the DOM when it starts, it
 // does not hydrate); the app restores it from local storage. A classic
