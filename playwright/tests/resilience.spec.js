@@ -76,6 +76,12 @@ test('offline: a post is pending, survives a reload, and is delivered once when 
 
 test('a real cut (server frozen with SIGSTOP) is noticed by the heartbeat; the post is delivered once after', async ({ page }, testInfo) => {
   test.setTimeout(120_000);
+  // This spec failed once in about 20 runs, with the page silent after
+  // SIGCONT; what the page logged goes with every run, for the next one.
+  const logs = [];
+  const t0 = Date.now();
+  page.on('console', (m) => logs.push(`${Date.now() - t0} ms ${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => logs.push(`${Date.now() - t0} ms pageerror: ${e.message}`));
   const server = await startServer();
   try {
     await openBoard(page, server.url + '/b/frozen');
@@ -93,5 +99,6 @@ test('a real cut (server frozen with SIGSTOP) is noticed by the heartbeat; the p
   } finally {
     server.proc.kill('SIGCONT');
     await server.stop();
+    await testInfo.attach('console', { body: logs.join('\n'), contentType: 'text/plain' });
   }
 });
