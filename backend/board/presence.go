@@ -91,9 +91,10 @@ func (h *Hub) PresenceNow(board string) []byte {
 	return presenceFrame(h.rooms[board])
 }
 
-// presenceFrame builds the presence frame and keeps it in r.frame, merging this node's readers
-// with the other nodes': an author on two nodes counts once; authors a
-// node did not list (past MaxAnnouncedNames) count as its own.
+// presenceFrame builds the presence frame and keeps it in r.frame. It
+// merges this node's readers with the other nodes': an author on two
+// nodes counts once; authors a node did not list (past MaxAnnouncedNames)
+// count as its own.
 func presenceFrame(r *room) []byte {
 	f := protocol.Presence{Type: protocol.TypePresence, Names: []string{}}
 	if r != nil {

@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -68,7 +67,7 @@ func startCentrifugo(argv []string) (*server, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	srv := &server{cmd: cmd, url: url, echo: new(atomic.Bool)}
+	srv := &server{cmd: cmd, url: url}
 	if err := waitHealthy(url); err != nil {
 		srv.stop()
 		return nil, err

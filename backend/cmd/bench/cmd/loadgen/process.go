@@ -27,7 +27,7 @@ var listening = regexp.MustCompile(`listening on (http://\S+)`)
 type server struct {
 	cmd  *exec.Cmd
 	url  string
-	echo *atomic.Bool // print every line the server writes from now on
+	echo atomic.Bool // print every line the server writes from now on
 }
 
 func startServer(argv []string) (*server, error) {
@@ -38,14 +38,14 @@ func startServer(argv []string) (*server, error) {
 		return nil, err
 	}
 	found := make(chan string, 2)
-	echo := new(atomic.Bool)
+	srv := &server{cmd: cmd}
 	scan := func(r io.Reader) {
 		sc := bufio.NewScanner(r)
 		for sc.Scan() {
 			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
 				found <- m[1]
 			}
-			if echo.Load() || strings.Contains(sc.Text(), "memory freed") {
+			if srv.echo.Load() || strings.Contains(sc.Text(), "memory freed") {
 				fmt.Println("  server:", sc.Text())
 			}
 		}
@@ -54,7 +54,8 @@ func startServer(argv []string) (*server, error) {
 	go scan(errOut)
 	select {
 	case url := <-found:
-		return &server{cmd: cmd, url: url, echo: echo}, nil
+		srv.url = url
+		return srv, nil
 	case <-time.After(15 * time.Second):
 		cmd.Process.Kill()
 		return nil, fmt.Errorf("%s did not start", argv[0])

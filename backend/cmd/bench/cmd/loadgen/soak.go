@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -127,8 +126,7 @@ func soak(c config) error {
 			case <-stop:
 				return
 			case <-t.C:
-				b, _ := json.Marshal(protocol.ClientFrame{Type: protocol.TypePost, ID: fmt.Sprint("s", i), Text: "soak post " + strconv.Itoa(i)})
-				posters[i%boards].Write(ctx, websocket.MessageText, b)
+				posters[i%boards].post()
 			}
 		}
 	}()
@@ -200,7 +198,7 @@ func soak(c config) error {
 	}
 	mu.Unlock()
 	for _, p := range posters {
-		p.CloseNow()
+		p.conn.CloseNow()
 	}
 	// Back to the baseline: wait for the server to see everyone go.
 	var after sample
@@ -218,26 +216,14 @@ func soak(c config) error {
 	return reportSoak(c, boards, rate, base, after, samples)
 }
 
-// soakPosters opens one posting WebSocket per board; each reads (and
-// drops) what it is sent.
-func soakPosters(ctx context.Context, boards int, boardURL func(int) string) ([]*websocket.Conn, error) {
-	posters := make([]*websocket.Conn, boards)
+// soakPosters opens one poster per board.
+func soakPosters(ctx context.Context, boards int, boardURL func(int) string) ([]*wsPoster, error) {
+	posters := make([]*wsPoster, boards)
 	for b := range posters {
-		p, _, err := websocket.Dial(ctx, boardURL(b), nil)
+		p, err := dialPoster(ctx, boardURL(b), fmt.Sprintf("soak-poster-token-%06d", b))
 		if err != nil {
 			return nil, err
 		}
-		p.SetReadLimit(protocol.MaxFrameBytes)
-		if err := hello(ctx, p, fmt.Sprintf("soak-poster-token-%06d", b)); err != nil {
-			return nil, err
-		}
-		go func() {
-			for {
-				if _, _, err := p.Read(ctx); err != nil {
-					return
-				}
-			}
-		}()
 		posters[b] = p
 	}
 	return posters, nil

@@ -1,16 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"sync"
-
-	"github.com/coder/websocket"
+	"time"
 
 	"liveboard/backend/session"
-	"liveboard/shared/protocol"
 )
 
 // fillBoards posts at least session.TailEvents messages to each board and
@@ -52,34 +48,29 @@ func fillBoards(ctx context.Context, boards int, boardURL func(int) string) erro
 }
 
 func fillBoard(ctx context.Context, b int, url string, n int) error {
-	conn, _, err := websocket.Dial(ctx, url, nil)
+	ctx, cancel := context.WithTimeout(ctx, fillTimeout)
+	defer cancel()
+	p, err := dialPoster(ctx, url, fmt.Sprintf("soak-filler-token-%06d", b))
 	if err != nil {
 		return err
 	}
-	defer conn.CloseNow()
-	conn.SetReadLimit(protocol.MaxFrameBytes)
-	if err := hello(ctx, conn, fmt.Sprintf("soak-filler-token-%06d", b)); err != nil {
-		return err
-	}
+	defer p.conn.CloseNow()
 	go func() {
-		for i := range n {
-			f, _ := json.Marshal(protocol.ClientFrame{Type: protocol.TypePost, ID: fmt.Sprint("f", i), Text: fmt.Sprintf("fill %d of board %d", i, b)})
-			if conn.Write(ctx, websocket.MessageText, f) != nil {
+		for range n {
+			if p.post() != nil {
 				return
 			}
 		}
 	}()
-	for acked := 0; acked < n; {
-		_, m, err := conn.Read(ctx)
-		if err != nil {
-			return fmt.Errorf("fill board %d: %d of %d acked: %w", b, acked, n, err)
-		}
-		switch {
-		case bytes.Contains(m, []byte(`"type":"ack"`)):
-			acked++
-		case bytes.Contains(m, []byte(`"type":"error"`)):
-			return fmt.Errorf("fill board %d: refused: %s", b, m)
+	for acked := 0; acked < n; acked++ {
+		select {
+		case <-p.acks:
+		case <-ctx.Done():
+			return fmt.Errorf("fill board %d: %d of %d acked in %v", b, acked, n, fillTimeout)
 		}
 	}
-	return conn.Close(websocket.StatusNormalClosure, "")
+	return nil
 }
+
+// fillTimeout bounds the fill of one board.
+const fillTimeout = 2 * time.Minute
