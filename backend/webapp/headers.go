@@ -13,13 +13,13 @@ import (
 //
 // The Content-Security-Policy allows scripts from this origin, Wasm
 // compilation ('wasm-unsafe-eval', which app.wasm needs and nothing else
-// gets), and the one inline script by its hash. Styles may be inline:
+// gets), and the two inline scripts by their hashes. Styles may be inline:
 // go-app writes style attributes. Violations are reported to
 // CSPReportPath, where the server logs them (the Playwright suite fails
 // on any).
 var (
 	contentSecurityPolicy = "default-src 'self'; " +
-		"script-src 'self' 'wasm-unsafe-eval' '" + scriptHash(draftKeeper) + "'; " +
+		"script-src 'self' 'wasm-unsafe-eval' '" + scriptHash(earlySocket) + "' '" + scriptHash(draftKeeper) + "'; " +
 		"style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
 		"worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; " +
 		"form-action 'self'; frame-ancestors 'none'; report-uri " + CSPReportPath
@@ -76,6 +76,3 @@ func CSPReports(log *slog.Logger) http.Handler {
 func decodeLimited(r *http.Request, v any) {
 	json.NewDecoder(http.MaxBytesReader(nil, r.Body, cspReportMaxBytes)).Decode(v)
 }
-
-// cspReportMaxBytes bounds a violation report.
-const cspReportMaxBytes = 16 << 10

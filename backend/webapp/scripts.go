@@ -6,6 +6,33 @@ package webapp
 // instead of downloading twice (pwa.spec.js checks there is one download).
 const wasmPreload = `<link rel="preload" href="/web/app.wasm" as="fetch" type="application/wasm" crossorigin>`
 
+// earlySocket opens the board's WebSocket while the page is parsed, so the
+// connection overlaps app.wasm's download and start. It sends the hello
+// the client stored last time (shared/client's SaveHello, under
+// liveboard.hello) and only queues what arrives; the Wasm's client takes
+// the socket and the queue over (frontend/ui/early.go) and applies them.
+// It renders nothing and never writes the status. Without a stored hello
+// (a first visit) it does nothing. Unclaimed, it closes: after
+// EarlySocketUnclaimed, or past EarlySocketMaxFrames frames, so a page
+// whose Wasm never runs holds no socket. Its text is fixed: the CSP
+// allows it by hash.
+const earlySocket = `<script>
+(function () {
+  var hello;
+  try { hello = JSON.parse(localStorage.getItem("liveboard.hello")); } catch (e) {}
+  if (typeof hello !== "string" || !window.WebSocket) return;
+  var path = location.pathname;
+  var board = /^\/b\/[a-z0-9_-]{1,64}$/.test(path) ? path.slice(3) : "lobby";
+  var ws = new WebSocket(location.origin.replace(/^http/, "ws") + "/ws?board=" + board);
+  var early = window.liveboardEarly = { ws: ws, hello: hello, frames: [], closed: false, taken: false };
+  var drop = function () { early.closed = true; ws.close(); };
+  ws.onopen = function () { ws.send(hello); };
+  ws.onmessage = function (e) { if (early.frames.push(e.data) > ` + earlyMaxFrames + `) drop(); };
+  ws.onclose = ws.onerror = function () { early.closed = true; };
+  setTimeout(function () { if (!early.taken) drop(); }, ` + earlyUnclaimedMS + `);
+})();
+</script>`
+
 // draftKeeper saves what is typed into the pre-rendered composer before
 // the Wasm takes the page over (go-app replaces the DOM when it starts, it
 // does not hydrate); the app restores it from local storage. A classic

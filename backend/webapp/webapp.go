@@ -55,7 +55,7 @@ func New(opt Options) http.Handler {
 		Lang:            "en",
 		ThemeColor:      "#1f4e8c",
 		BackgroundColor: "#ffffff",
-		LoadingLabel:    "loading {progress}%",
+		LoadingLabel:    "loading", // no {progress}: see appjs.go
 		Icon: app.Icon{ // all local: a default one points to the internet
 			Default:  "/web/icon-192.png",
 			Large:    "/web/icon-512.png",
@@ -63,20 +63,31 @@ func New(opt Options) http.Handler {
 			Maskable: "/web/icon-maskable-512.png",
 		},
 		Styles:                []string{"/web/app.css"},
-		RawHeaders:            []string{wasmPreload, draftKeeper},
+		RawHeaders:            []string{earlySocket, wasmPreload, draftKeeper},
 		Version:               opt.Version,
 		WasmContentLength:     strconv.FormatInt(opt.WasmSize, 10),
 		ServiceWorkerTemplate: serviceWorker,
 	}
-	return &pages{app: h}
+	p := &pages{app: h}
+	if js, ok := patchedAppJS(h); ok {
+		p.appJS = appJSHandler(js)
+	}
+	return p
 }
 
 // pages fixes what app.Handler does to pages: it answers 304 to any
 // If-None-Match equal to its Version, which would show stale pre-rendered
 // messages, and its Content-Type lacks a charset.
-type pages struct{ app *app.Handler }
+type pages struct {
+	app   *app.Handler
+	appJS http.Handler // go-app's loader, patched; nil if the patch failed
+}
 
 func (p *pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/app.js" && p.appJS != nil {
+		p.appJS.ServeHTTP(w, r)
+		return
+	}
 	if isPage(r.URL.Path) {
 		r.Header.Del("If-None-Match")
 		setSecurityHeaders(w.Header(), r.TLS != nil)

@@ -120,6 +120,8 @@ func (b *Board) switchTo(ctx app.Context, name string) {
 		Name:           b.name,
 		Platform:       browser{},
 		Outbox:         outboxes{ctx},
+		Early:          takeEarlySocket(),
+		SaveHello:      func(hello []byte) { ctx.LocalStorage().Set(keyHello, string(hello)) },
 		WelcomeTimeout: testWindow("welcomeTimeoutMs"),
 		WebSocketRetry: testWindow("webSocketRetryMs"),
 		OnChange: func(ch client.Change) {

@@ -5,7 +5,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const BIN = path.resolve(__dirname, '..', '..', 'bin', 'liveboard');
+// LIVEBOARD_BIN runs another build (perf.spec, before and after a change).
+const BIN = path.resolve(process.env.LIVEBOARD_BIN || path.join(__dirname, '..', '..', 'bin', 'liveboard'));
 
 async function startServer({ dataDir, port = 0, args = [] } = {}) {
   dataDir = dataDir || fs.mkdtempSync(path.join(os.tmpdir(), 'liveboard-'));

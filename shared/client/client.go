@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	crand "crypto/rand"
 	"errors"
 	"math/rand/v2"
 	"sync"
@@ -35,6 +34,13 @@ type Config struct {
 	WelcomeTimeout time.Duration // default DefaultWelcomeTimeout
 	WebSocketRetry time.Duration // default DefaultWebSocketRetry
 
+	// Early is a WebSocket the page opened before the client started; the
+	// first open takes it over when it is this client's (EarlySocket).
+	Early EarlySocket
+	// SaveHello keeps the hello a fresh client opens with, for the page to
+	// send on its early socket next time. It is called by New and SetName.
+	SaveHello func(hello []byte)
+
 	// OnChange is called after each change, on one of the client's
 	// goroutines; the renderer reads State then. It must not block.
 	OnChange func(Change)
@@ -63,6 +69,10 @@ type Client struct {
 	link      link
 	retrying  bool // a resend after rate_limited is scheduled
 	saveDue   bool // an outbox write is scheduled
+
+	// catchUp is the news of a link not yet synced, reported at synced.
+	// Only Run's goroutine touches it.
+	catchUp []protocol.ServerFrame
 
 	wsFails   int  // failed /ws opens in a row
 	onSSE     bool // the last choice was SSE
@@ -99,6 +109,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Outbox != nil {
 		c.st.Restore(cfg.Outbox.LoadOutbox(cfg.Board))
 	}
+	c.saveHello()
 	return c, nil
 }
 
@@ -121,6 +132,7 @@ func (c *Client) SetName(name string) {
 	c.mu.Lock()
 	c.cfg.Name = name
 	c.mu.Unlock()
+	c.saveHello()
 }
 
 // RetryNow drops the current link, even one that looks alive (a socket
@@ -130,132 +142,6 @@ func (c *Client) RetryNow() {
 	case c.kick <- struct{}{}:
 	default:
 	}
-}
-
-// Post queues text as a new post and sends it when online. It returns the
-// post's id; the post stays in the outbox until acked.
-func (c *Client) Post(text string) (string, error) {
-	return c.PostWithID(NewPostID(), text)
-}
-
-// PostWithID is Post with the caller's id (a resend from elsewhere).
-func (c *Client) PostWithID(id, text string) (string, error) {
-	n, err := c.PostAll([]OutboxItem{{ID: id, Text: text}})
-	if n == 0 {
-		return "", err
-	}
-	return id, nil
-}
-
-// PostAll queues several posts with one write of the outbox, in order. It
-// stops at the first text that cannot be a post (ErrEmpty, ErrTooLong…)
-// and returns how many it queued.
-func (c *Client) PostAll(items []OutboxItem) (int, error) {
-	c.mu.Lock()
-	queued := make([]OutboxItem, 0, len(items))
-	var err error
-	for _, o := range items {
-		if o.Text, err = protocol.NormalizeText(o.Text); err != nil {
-			break
-		}
-		if o.Name == "" {
-			o.Name = c.cfg.Name
-		}
-		c.st.Queue(o)
-		queued = append(queued, o)
-	}
-	if len(queued) > 0 {
-		c.saveOutbox() // before anything is sent: a crash then resends it
-	}
-	l := c.onlineLink()
-	c.mu.Unlock()
-	if l != nil {
-		for _, o := range queued {
-			l.post(o)
-		}
-	}
-	if len(queued) > 0 {
-		c.changed(nil)
-	}
-	return len(queued), err
-}
-
-// Edit asks to replace the text of one's message seq; it reports false
-// when offline.
-func (c *Client) Edit(seq int64, text string) bool {
-	l := c.currentOnline()
-	if l != nil {
-		l.edit(seq, text)
-	}
-	return l != nil
-}
-
-// Delete asks to delete one's message seq; it reports false when offline.
-func (c *Client) Delete(seq int64) bool {
-	l := c.currentOnline()
-	if l != nil {
-		l.remove(seq)
-	}
-	return l != nil
-}
-
-// LoadOlder asks for the page before the oldest message shown.
-func (c *Client) LoadOlder() bool {
-	c.mu.Lock()
-	before := c.st.Oldest()
-	l := c.onlineLink()
-	c.mu.Unlock()
-	if l != nil {
-		l.history(before)
-	}
-	return l != nil
-}
-
-func (c *Client) currentOnline() link {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.onlineLink()
-}
-
-// onlineLink is the link when synced on it. Called with c.mu held.
-func (c *Client) onlineLink() link {
-	if c.status != StatusOnline {
-		return nil
-	}
-	return c.link
-}
-
-// saveOutbox writes the outbox now. Called with c.mu held.
-func (c *Client) saveOutbox() {
-	c.saveDue = false
-	if c.cfg.Outbox != nil {
-		c.cfg.Outbox.SaveOutbox(c.cfg.Board, append([]OutboxItem(nil), c.st.Outbox...))
-	}
-}
-
-// outboxShrank schedules a write of the outbox after an ack or a refusal.
-// Posts only leave it, so a write that comes late only resends posts the
-// server already has, which it answers as repeats: one write per
-// OutboxSaveDelay, not one per ack. Called with c.mu held.
-func (c *Client) outboxShrank() {
-	if c.cfg.Outbox == nil || c.saveDue {
-		return
-	}
-	c.saveDue = true
-	time.AfterFunc(OutboxSaveDelay, func() {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		if c.saveDue {
-			c.saveOutbox()
-		}
-	})
-}
-
-// Flush writes the outbox now, as a program does before it exits.
-func (c *Client) Flush() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.saveOutbox()
 }
 
 func (c *Client) changed(news []protocol.ServerFrame) {
@@ -309,32 +195,3 @@ func (c *Client) Run(ctx context.Context) {
 		wait = min(2*wait, BackoffMax)
 	}
 }
-
-// hello is the frame that opens a WebSocket: with after once synced, so
-// the server sends only what was missed.
-func (c *Client) hello() protocol.ClientFrame {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	h := protocol.ClientFrame{Type: protocol.TypeHello, Token: c.cfg.Token, Name: c.cfg.Name}
-	h.After = c.resumeAfter()
-	return h
-}
-
-// resumeAfter is the after of a hello or an SSE URL. Called with c.mu held.
-func (c *Client) resumeAfter() *int64 {
-	if c.st.Synced || c.st.LastSeq > 0 {
-		after := c.st.LastSeq
-		return &after
-	}
-	return nil
-}
-
-// Pending is how many posts wait in the outbox.
-func (c *Client) Pending() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.st.Outbox)
-}
-
-// NewPostID makes a post id.
-func NewPostID() string { return "p-" + crand.Text() }

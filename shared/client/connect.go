@@ -1,7 +1,9 @@
 package client
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -35,9 +37,15 @@ func awaitWelcome(ctx context.Context, l link) opened {
 	return opened{err: errNoWelcome}
 }
 
+// openWebSocket dials /ws, or the first time takes over the page's early
+// socket when it is this client's.
 func (c *Client) openWebSocket(ctx context.Context) <-chan opened {
 	out := make(chan opened, 1)
 	hello := c.hello()
+	if early := c.takeEarly(hello); early != nil {
+		go func() { out <- awaitWelcome(ctx, adoptSocket(ctx, early)) }()
+		return out
+	}
 	go func() {
 		l, err := dialWebSocket(ctx, c.wsURL, hello)
 		if err != nil {
@@ -47,6 +55,23 @@ func (c *Client) openWebSocket(ctx context.Context) <-chan opened {
 		out <- awaitWelcome(ctx, l)
 	}()
 	return out
+}
+
+// takeEarly hands over Config.Early once: when it dialled this client's
+// URL with exactly this hello; otherwise it closes it. Only Run's
+// goroutine opens links, so cfg.Early needs no lock.
+func (c *Client) takeEarly(hello protocol.ClientFrame) Socket {
+	e := c.cfg.Early
+	if e == nil {
+		return nil
+	}
+	c.cfg.Early = nil
+	b, _ := json.Marshal(hello)
+	if e.URL() != c.wsURL || !bytes.Equal(e.Hello(), b) {
+		go e.Close()
+		return nil
+	}
+	return e
 }
 
 func (c *Client) openSSE(ctx context.Context) <-chan opened {

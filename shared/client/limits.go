@@ -21,6 +21,9 @@ const (
 	RateRetry = 2 * time.Second
 	// OutboxSaveDelay is how long the outbox may go unwritten after acks.
 	OutboxSaveDelay = 200 * time.Millisecond
+	// FramesPerChange bounds the frames already received that are applied
+	// together and reported as one change (one render).
+	FramesPerChange = 256
 	// WriteTimeout bounds one frame written, or one HTTP write.
 	WriteTimeout = 10 * time.Second
 )

@@ -38,3 +38,23 @@ type OutboxStore interface {
 	LoadOutbox(board string) []OutboxItem
 	SaveOutbox(board string, items []OutboxItem)
 }
+
+// Socket is an open WebSocket carrying text messages. The client's own
+// dial wraps coder/websocket in one; the page's early socket is another.
+type Socket interface {
+	Read(ctx context.Context) ([]byte, error)
+	Write(ctx context.Context, b []byte) error
+	// Close ends the socket without waiting for the peer.
+	Close()
+}
+
+// EarlySocket is a WebSocket that the page opened, and said hello on,
+// before the client started: the connection then overlaps the Wasm's
+// start. The client takes it over only when it dialled the client's own
+// URL with the client's own first hello, byte for byte; otherwise it
+// closes it and dials.
+type EarlySocket interface {
+	Socket
+	URL() string   // what it dialled
+	Hello() []byte // the hello it sent
+}

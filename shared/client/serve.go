@@ -19,8 +19,9 @@ func (c *Client) serve(ctx context.Context, l link, welcome protocol.ServerFrame
 		c.link = nil
 		c.mu.Unlock()
 		l.close()
+		c.flushCatchUp()
 	}()
-	c.apply(l, welcome)
+	c.applyQueued(l, welcome)
 
 	beat := time.NewTicker(protocol.HeartbeatInterval)
 	defer beat.Stop()
@@ -34,7 +35,7 @@ func (c *Client) serve(ctx context.Context, l link, welcome protocol.ServerFrame
 		select {
 		case f := <-l.frames():
 			heard = time.Now()
-			c.apply(l, f)
+			c.applyQueued(l, f)
 		case <-l.done():
 			if probing != nil {
 				discard(probing)
@@ -42,7 +43,7 @@ func (c *Client) serve(ctx context.Context, l link, welcome protocol.ServerFrame
 			for { // frames already read still count
 				select {
 				case f := <-l.frames():
-					c.apply(l, f)
+					c.applyQueued(l, f)
 				default:
 					return false
 				}
@@ -77,7 +78,7 @@ func (c *Client) serve(ctx context.Context, l link, welcome protocol.ServerFrame
 			l, probe = o.l, nil
 			c.wsFails, c.onSSE = 0, false
 			heard = time.Now()
-			c.apply(l, o.welcome)
+			c.applyQueued(l, o.welcome)
 		case <-c.kick:
 			if probing != nil {
 				discard(probing)
@@ -92,14 +93,54 @@ func (c *Client) serve(ctx context.Context, l link, welcome protocol.ServerFrame
 	}
 }
 
-// apply changes the state by one frame and acts on what it means: online
-// at synced (the outbox goes out), a resend after rate_limited.
-func (c *Client) apply(l link, f protocol.ServerFrame) {
-	if f.Type == protocol.TypePong {
+// applyQueued applies f and the frames the link already holds behind it,
+// up to FramesPerChange, and reports them as one change. Until the link
+// is synced it reports nothing: a catch-up is one change at synced, so a
+// browser renders its page once, not once per message (each frame comes
+// in its own event there, so batching what is queued is not enough).
+func (c *Client) applyQueued(l link, f protocol.ServerFrame) {
+	var news []protocol.ServerFrame
+	news = c.apply(l, f, news)
+drain:
+	for range FramesPerChange - 1 {
+		select {
+		case f = <-l.frames():
+			news = c.apply(l, f, news)
+		default:
+			break drain
+		}
+	}
+	c.catchUp = append(c.catchUp, news...)
+	if len(c.catchUp) == 0 || !c.isOnline() {
 		return
 	}
+	news, c.catchUp = c.catchUp, nil
+	c.changed(news)
+}
+
+// flushCatchUp reports what a link that ended before synced applied.
+func (c *Client) flushCatchUp() {
+	if news := c.catchUp; len(news) > 0 {
+		c.catchUp = nil
+		c.changed(news)
+	}
+}
+
+func (c *Client) isOnline() bool {
 	c.mu.Lock()
-	news := c.st.Apply(f)
+	defer c.mu.Unlock()
+	return c.status == StatusOnline
+}
+
+// apply changes the state by one frame and acts on what it means: online
+// at synced (the outbox goes out), a resend after rate_limited. It returns
+// news with f added when f is news.
+func (c *Client) apply(l link, f protocol.ServerFrame, news []protocol.ServerFrame) []protocol.ServerFrame {
+	if f.Type == protocol.TypePong {
+		return news
+	}
+	c.mu.Lock()
+	isNews := c.st.Apply(f)
 	var flush []OutboxItem
 	switch f.Type {
 	case protocol.TypeSynced:
@@ -122,9 +163,10 @@ func (c *Client) apply(l link, f protocol.ServerFrame) {
 	for _, o := range flush {
 		l.post(o)
 	}
-	if news {
-		c.changed([]protocol.ServerFrame{f})
+	if isNews {
+		news = append(news, f)
 	}
+	return news
 }
 
 // resend sends the outbox again after a rate limit.

@@ -1,0 +1,16 @@
+package webapp
+
+// The limits of the pages, in one table.
+const (
+	// cspReportMaxBytes bounds a violation report.
+	cspReportMaxBytes = 16 << 10
+
+	// earlyMaxFrames is how many frames the early socket queues before the
+	// Wasm takes it over; past it the socket closes and the client dials
+	// afresh. A fresh catch-up is protocol.DefaultPageLimit messages
+	// and a few frames more. A string: it is written into the script's text.
+	earlyMaxFrames = "512"
+	// earlyUnclaimedMS is how long (ms) the early socket waits for the Wasm
+	// before it closes.
+	earlyUnclaimedMS = "20000"
+)
