@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -336,3 +337,15 @@ func (h *hijackedConn) Close() error {
 	h.once.Do(func() { h.srv.open.Add(-1) })
 	return err
 }
+
+// SyscallConn exposes the socket under a plain TCP connection, so a
+// WebSocket can wait for readability without reading; a TLS connection
+// has none (its bytes are not the socket's).
+func (h *hijackedConn) SyscallConn() (syscall.RawConn, error) {
+	if sc, ok := h.Conn.(syscall.Conn); ok {
+		return sc.SyscallConn()
+	}
+	return nil, errNoSyscallConn
+}
+
+var errNoSyscallConn = errors.New("http1: the connection has no socket of its own")

@@ -48,12 +48,21 @@ func (w *response) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		early = append(early, p...)
 	}
 	hc := &hijackedConn{Conn: c.rwc, srv: c.srv}
-	var src io.Reader = hc.Conn
-	if len(early) > 0 {
-		src = io.MultiReader(bytes.NewReader(early), hc.Conn)
-	}
 	c.release()
 	c.srv.forget(c, false)
-	rw := bufio.NewReadWriter(bufio.NewReaderSize(src, hijackReadBufSize), bufio.NewWriterSize(hc, hijackWriteBufSize))
+	rw := bufio.NewReadWriter(bufferedReader(hc.Conn, early), bufio.NewWriterSize(hc, hijackWriteBufSize))
 	return hc, rw, nil
+}
+
+// bufferedReader reads conn, with the early bytes already in its buffer,
+// as net/http hands them over: a caller may keep only what is buffered and
+// read the connection itself from then on (coder/websocket does,
+// golang/go#32314).
+func bufferedReader(conn net.Conn, early []byte) *bufio.Reader {
+	if len(early) == 0 {
+		return bufio.NewReaderSize(conn, hijackReadBufSize)
+	}
+	br := bufio.NewReaderSize(io.MultiReader(bytes.NewReader(early), conn), max(hijackReadBufSize, len(early)))
+	br.Peek(len(early)) // one fill, from the early bytes alone
+	return br
 }

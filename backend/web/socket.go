@@ -1,14 +1,15 @@
 package web
 
 import (
+	"cmp"
 	"maps"
-	"net"
 	"net/http"
 	"sync"
 	"time"
 
 	"github.com/coder/websocket"
 
+	"liveboard/backend/board"
 	"liveboard/shared/protocol"
 )
 
@@ -21,16 +22,20 @@ type Sockets struct {
 	// HelloTimeout is how long a socket may stay silent before hello
 	// (default protocol.HelloTimeout); tests shorten it.
 	HelloTimeout time.Duration
+	// PingInterval is the idle time after which a socket is pinged, and
+	// PingTimeout how long it may then stay silent (defaults
+	// board.PingInterval and board.PingTimeout).
+	PingInterval, PingTimeout time.Duration
 
 	mu   sync.Mutex
-	open map[*websocket.Conn]net.Conn
+	open map[*wsConn]struct{}
 	stop bool
 	live sync.WaitGroup // one per socket goroutine
 }
 
 // NewSockets makes the endpoint.
 func NewSockets(deps *Deps) *Sockets {
-	return &Sockets{deps: deps, open: make(map[*websocket.Conn]net.Conn)}
+	return &Sockets{deps: deps, open: make(map[*wsConn]struct{})}
 }
 
 // Shutdown closes every socket with 1001 (going away), and returns once
@@ -41,9 +46,9 @@ func (s *Sockets) Shutdown() {
 	open := maps.Clone(s.open)
 	s.mu.Unlock()
 	var wg sync.WaitGroup
-	for c, raw := range open {
+	for c := range open {
 		wg.Add(1)
-		go func() { defer wg.Done(); closeWithin(c, raw, websocket.StatusGoingAway, "server shutting down") }()
+		go func() { defer wg.Done(); c.closeWithin(websocket.StatusGoingAway, "server shutting down") }()
 	}
 	wg.Wait()
 	s.live.Wait() // no Add can follow: ServeHTTP adds under s.mu, only before stop
@@ -64,7 +69,7 @@ func (s *Sockets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // Accept answered (403 for a foreign origin)
 	}
-	raw := rec.conn
+	c := &wsConn{ws: conn, raw: rec.conn, br: rec.br, sock: rawSocket(rec.conn)}
 	conn.SetReadLimit(protocol.MaxFrameBytes)
 	// The socket gets a goroutine of its own, and this one returns: its
 	// stack grew while serving HTTP and would stay that size for the
@@ -72,27 +77,31 @@ func (s *Sockets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	if s.stop {
 		s.mu.Unlock()
-		closeWithin(conn, raw, websocket.StatusGoingAway, "server shutting down")
+		c.closeWithin(websocket.StatusGoingAway, "server shutting down")
 		return
 	}
-	s.open[conn] = raw
+	s.open[c] = struct{}{}
 	s.live.Add(1)
 	s.mu.Unlock()
-	go s.serve(conn, raw, name, addr)
+	go s.serve(c, name, addr)
 }
 
-func (s *Sockets) serve(conn *websocket.Conn, raw net.Conn, name, addr string) {
-	defer s.live.Done()
-	defer func() {
+func (s *Sockets) serve(c *wsConn, name, addr string) {
+	end := func() {
 		s.mu.Lock()
-		delete(s.open, conn)
+		delete(s.open, c)
 		s.mu.Unlock()
-		conn.CloseNow()
-		raw.Close()
-	}()
+		c.ws.CloseNow()
+		c.raw.Close()
+		s.live.Done()
+	}
 	hello := s.HelloTimeout
 	if hello <= 0 {
 		hello = protocol.HelloTimeout
 	}
-	(&wsSession{deps: s.deps, conn: conn, raw: raw, board: name, addr: addr, helloTimeout: hello}).run()
+	ss := &wsSession{deps: s.deps, c: c, board: name, addr: addr, helloTimeout: hello, end: end,
+		pingInterval: cmp.Or(s.PingInterval, board.PingInterval), pingTimeout: cmp.Or(s.PingTimeout, board.PingTimeout)}
+	if !ss.join() {
+		end()
+	}
 }

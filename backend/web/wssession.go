@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net"
 	"time"
 	"unicode/utf8"
 
@@ -19,22 +18,27 @@ import (
 // handed to board.Service, while the session core streams to the client.
 type wsSession struct {
 	deps         *Deps
-	conn         *websocket.Conn
-	raw          net.Conn
+	c            *wsConn
 	board        string
 	addr         string
 	helloTimeout time.Duration
+	pingInterval time.Duration
+	pingTimeout  time.Duration
 
 	caller board.Caller
 	id     board.Identity
 	stream *session.Stream
+	end    func() // forgets and closes the socket, once its reading is over
 }
 
-func (ss *wsSession) run() {
+// join reads the hello and opens the stream, then leaves the socket to
+// readNext. It reports false when the socket is done (ss.end is then the
+// caller's to run).
+func (ss *wsSession) join() bool {
 	ctx := context.Background() // the socket's life, not the request's
 	hello, ok := ss.readHello(ctx)
 	if !ok {
-		return
+		return false
 	}
 	ss.caller = board.Caller{Token: hello.Token, Addr: ss.addr}
 	id, err := ss.deps.Service.IdentifyNamed(ss.caller, hello.Name)
@@ -42,35 +46,51 @@ func (ss *wsSession) run() {
 		err = protocol.ErrBadSeq
 	}
 	if err != nil {
-		closeWithin(ss.conn, ss.raw, websocket.StatusPolicyViolation, "bad hello: "+err.Error())
-		return
+		ss.c.closeWithin(websocket.StatusPolicyViolation, "bad hello: "+err.Error())
+		return false
 	}
 	ss.id = id
-	sink := &wsSink{conn: ss.conn, raw: ss.raw}
-	// Everything but reading runs off this goroutine's stack (see offStack).
-	ss.stream, err = offStack(func() (*session.Stream, error) {
-		return ss.deps.Sessions.Open(session.Join{Transport: "websocket", Board: ss.board, Author: id.Author, Name: id.Name, After: hello.After, Sink: sink, HeartbeatEvery: board.PingInterval})
-	})
+	sink := &wsSink{c: ss.c, pingTimeout: ss.pingTimeout}
+	ss.stream, err = ss.deps.Sessions.Open(session.Join{Transport: "websocket", Board: ss.board, Author: id.Author, Name: id.Name, After: hello.After, Sink: sink, HeartbeatEvery: ss.pingInterval})
 	if err != nil {
 		if !errors.Is(err, session.ErrShuttingDown) {
 			ss.deps.logger().Warn("catch-up failed", "board", ss.board, "err", err)
 		}
 		sink.Close(session.ReasonStore)
+		return false
+	}
+	go ss.readNext(ctx)
+	return true
+}
+
+// readNext waits for the client's next frame and acts on it, then hands
+// the socket to a fresh goroutine and ends. An idle socket is therefore
+// always parked on a new goroutine whose stack holds only the wait:
+// reading and acting grow a stack (coder/websocket's reader, JSON,
+// SQLite), and a goroutine that lived on would keep that stack for the
+// socket's life, since the runtime halves a stack only when a quarter
+// of it is in use.
+func (ss *wsSession) readNext(ctx context.Context) {
+	if ss.c.sock != nil {
+		if !ss.c.buffered() {
+			waitReadable(ss.c.sock)
+		}
+		if !ss.c.skipPongs() { // only pongs came: wait again, afresh
+			go ss.readNext(ctx)
+			return
+		}
+	}
+	data, ok := ss.readText(ctx)
+	if ok {
+		board.MeterOr(ss.deps.Service.Meter).Received("websocket", 1)
+		ok = ss.handleRaw(ctx, data)
+	}
+	if !ok {
+		ss.stream.Close()
+		ss.end()
 		return
 	}
-	defer ss.stream.Close()
-	for {
-		data, ok := ss.readText(ctx)
-		if !ok {
-			return
-		}
-		board.MeterOr(ss.deps.Service.Meter).Received("websocket", 1)
-		// Decoding and acting run off this goroutine's stack, which then
-		// stays as small as a blocked Read needs for the socket's life.
-		if keep, _ := offStack(func() (bool, error) { return ss.handleRaw(ctx, data), nil }); !keep {
-			return
-		}
-	}
+	go ss.readNext(ctx)
 }
 
 // readHello waits for a hello frame; a socket without one is closed with
@@ -78,21 +98,19 @@ func (ss *wsSession) run() {
 // socket without a close frame, so a timer closes it instead.)
 func (ss *wsSession) readHello(ctx context.Context) (protocol.ClientFrame, bool) {
 	late := time.AfterFunc(ss.helloTimeout, func() {
-		closeWithin(ss.conn, ss.raw, websocket.StatusPolicyViolation, "no hello in time")
+		ss.c.closeWithin(websocket.StatusPolicyViolation, "no hello in time")
 	})
 	data, ok := ss.readText(ctx)
 	if !late.Stop() || !ok {
 		return protocol.ClientFrame{}, false
 	}
-	f, err := offStack(func() (protocol.ClientFrame, error) {
-		var f protocol.ClientFrame
-		return f, json.Unmarshal(data, &f)
-	})
+	var f protocol.ClientFrame
+	err := json.Unmarshal(data, &f)
 	if err == nil && f.Type != protocol.TypeHello {
 		err = errors.New("the first frame must be hello")
 	}
 	if err != nil {
-		closeWithin(ss.conn, ss.raw, websocket.StatusPolicyViolation, "bad hello: "+err.Error())
+		ss.c.closeWithin(websocket.StatusPolicyViolation, "bad hello: "+err.Error())
 		return protocol.ClientFrame{}, false
 	}
 	return f, true
@@ -102,16 +120,16 @@ func (ss *wsSession) readHello(ctx context.Context) (protocol.ClientFrame, bool)
 // 1003 for a binary frame and 1007 for invalid UTF-8 (coder/websocket does
 // not check it). It reports false when the socket is done.
 func (ss *wsSession) readText(ctx context.Context) ([]byte, bool) {
-	typ, data, err := ss.conn.Read(ctx)
+	typ, data, err := ss.c.ws.Read(ctx)
 	if err != nil {
 		return nil, false // closed, or 1009 for a frame over the limit
 	}
 	if typ != websocket.MessageText {
-		closeWithin(ss.conn, ss.raw, websocket.StatusUnsupportedData, "frames are JSON text")
+		ss.c.closeWithin(websocket.StatusUnsupportedData, "frames are JSON text")
 		return nil, false
 	}
 	if !utf8.Valid(data) {
-		closeWithin(ss.conn, ss.raw, websocket.StatusInvalidFramePayloadData, "text frame is not UTF-8")
+		ss.c.closeWithin(websocket.StatusInvalidFramePayloadData, "text frame is not UTF-8")
 		return nil, false
 	}
 	return data, true
@@ -179,7 +197,7 @@ func (ss *wsSession) handle(ctx context.Context, f protocol.ClientFrame) bool {
 func (ss *wsSession) replyErr(err error, id string) bool {
 	if _, ok := board.ErrorCode(err); !ok {
 		ss.deps.logger().Error("store failed", "board", ss.board, "err", err)
-		closeWithin(ss.conn, ss.raw, websocket.StatusInternalError, "storage failed, retry")
+		ss.c.closeWithin(websocket.StatusInternalError, "storage failed, retry")
 		return false
 	}
 	ss.stream.Reply(board.ErrorFrameOf(err, id))
@@ -193,22 +211,4 @@ func historyFrames(p board.Page) [][]byte {
 		out = append(out, board.Encode(board.MessageFrame(m)))
 	}
 	return append(out, board.Encode(protocol.HistoryEnd{Type: protocol.TypeHistoryEnd, More: p.More}))
-}
-
-// offStack runs f on a goroutine of its own and waits for it. The socket's
-// goroutine lives as long as the socket; SQLite's deep calls would grow its
-// stack, and an idle socket would keep that stack. (Measured: about 20 KiB
-// per idle connection.)
-func offStack[T any](f func() (T, error)) (T, error) {
-	type result struct {
-		v   T
-		err error
-	}
-	ch := make(chan result, 1)
-	go func() {
-		v, err := f()
-		ch <- result{v, err}
-	}()
-	r := <-ch
-	return r.v, r.err
 }

@@ -1,11 +1,8 @@
 package web
 
 import (
-	"bufio"
-	"context"
 	"encoding/binary"
 	"net"
-	"net/http"
 	"sync"
 	"time"
 
@@ -19,14 +16,14 @@ import (
 // batch go out in one write: when a reader falls behind, what waits for it
 // is sent together, and fan-out costs fewer system calls per frame as load
 // rises. coder/websocket writes one message per write, so the sink frames
-// data messages itself, onto the socket under the library's connection;
-// the library keeps the handshake, reading, pings, pongs and close. That
-// is safe because a socket write is atomic against the other writes on the
+// data messages and pings itself, onto the socket under the library's
+// connection; the library keeps the handshake, reading and close. That is
+// safe because a socket write is atomic against the other writes on the
 // same socket (Go holds the descriptor's write lock for the whole write),
 // and the library writes each control frame in one write.
 type wsSink struct {
-	conn *websocket.Conn
-	raw  net.Conn // under conn: data frames go here, and it is dropped when a close frame cannot go out
+	c           *wsConn // data frames and pings go to c.raw; it is dropped when a close frame cannot go out
+	pingTimeout time.Duration
 
 	mu     sync.Mutex // one batch on the wire at a time; Close waits for it
 	closed bool
@@ -41,8 +38,8 @@ func (w *wsSink) Send(frames []session.Frame) error {
 	}
 	// A deadline on the socket, not a context per write: no timer and no
 	// allocation per batch.
-	w.raw.SetWriteDeadline(time.Now().Add(board.WriteTimeout))
-	defer w.raw.SetWriteDeadline(time.Time{}) // close frames and pings come later
+	w.c.raw.SetWriteDeadline(time.Now().Add(board.WriteTimeout))
+	defer w.c.raw.SetWriteDeadline(time.Time{}) // close frames and pings come later
 	buf := batchBuffers.Get().(*[]byte)
 	defer putBatchBuffer(buf)
 	for len(frames) > 0 {
@@ -52,7 +49,7 @@ func (w *wsSink) Send(frames []session.Frame) error {
 			frames = frames[1:]
 		}
 		*buf = b
-		if n, err := w.raw.Write(b); err != nil {
+		if n, err := w.c.raw.Write(b); err != nil {
 			w.torn = n > 0 && n < len(b)
 			return err
 		}
@@ -86,16 +83,26 @@ func putBatchBuffer(b *[]byte) {
 	}
 }
 
-// Heartbeat pings in the background (the pong comes through the reader),
-// and drops a socket that does not answer within PingTimeout.
+// Heartbeat writes a ping, and drops the socket when nothing at all came
+// back within pingTimeout: neither the pong nor any other frame.
 func (w *wsSink) Heartbeat() error {
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), board.PingTimeout)
-		defer cancel()
-		if w.conn.Ping(ctx) != nil {
-			w.raw.Close()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		return net.ErrClosed
+	}
+	heard := w.c.raw.received.Load()
+	w.c.raw.SetWriteDeadline(time.Now().Add(board.WriteTimeout))
+	defer w.c.raw.SetWriteDeadline(time.Time{})
+	if n, err := w.c.raw.Write(pingFrame); err != nil {
+		w.torn = n > 0
+		return err
+	}
+	time.AfterFunc(w.pingTimeout, func() {
+		if w.c.raw.received.Load() == heard {
+			w.c.raw.Close()
 		}
-	}()
+	})
 	return nil
 }
 
@@ -113,44 +120,15 @@ var closeCodes = map[session.Reason]struct {
 func (w *wsSink) Close(reason session.Reason) {
 	// A batch stuck on a reader that does not read is cut off, and the
 	// sink refuses more: no data frame may follow the close frame.
-	w.raw.SetWriteDeadline(time.Now().Add(board.CloseTimeout))
+	w.c.raw.SetWriteDeadline(time.Now().Add(board.CloseTimeout))
 	w.mu.Lock()
 	w.closed = true
 	torn := w.torn
 	w.mu.Unlock()
 	c, ok := closeCodes[reason]
 	if !ok || torn { // gone, or a frame half sent: nobody to tell
-		w.raw.Close()
+		w.c.raw.Close()
 		return
 	}
-	closeWithin(w.conn, w.raw, c.code, c.reason)
-}
-
-// closeWithin closes conn with code, or drops raw, the socket under it,
-// after CloseTimeout. (conn.CloseNow cannot do that: once Close has begun,
-// coder/websocket makes CloseNow wait for it.)
-func closeWithin(conn *websocket.Conn, raw net.Conn, code websocket.StatusCode, reason string) {
-	done := make(chan struct{})
-	go func() {
-		conn.Close(code, reason)
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-time.After(board.CloseTimeout):
-		raw.Close()
-		<-done
-	}
-}
-
-// hijackRecorder keeps the connection coder/websocket's Accept hijacks.
-type hijackRecorder struct {
-	http.ResponseWriter
-	conn net.Conn
-}
-
-func (h *hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	c, rw, err := http.NewResponseController(h.ResponseWriter).Hijack()
-	h.conn = c
-	return c, rw, err
+	w.c.closeWithin(c.code, c.reason)
 }

@@ -33,6 +33,8 @@ type config struct {
 
 	trustedProxies web.Proxies
 	helloTimeout   time.Duration
+	pingInterval   time.Duration
+	pingTimeout    time.Duration
 
 	logFormat  string
 	accessLog  bool
@@ -62,6 +64,8 @@ var envNames = map[string]string{
 	"shutdown-timeout": "LIVEBOARD_SHUTDOWN_TIMEOUT",
 	"trusted-proxy":    "LIVEBOARD_TRUSTED_PROXY",
 	"hello-timeout":    "LIVEBOARD_HELLO_TIMEOUT",
+	"ping-interval":    "LIVEBOARD_PING_INTERVAL",
+	"ping-timeout":     "LIVEBOARD_PING_TIMEOUT",
 	"log-format":       "LIVEBOARD_LOG_FORMAT",
 	"access-log":       "LIVEBOARD_ACCESS_LOG",
 	"drain-delay":      "LIVEBOARD_DRAIN_DELAY",
@@ -94,6 +98,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve /metrics on this second listener only, e.g. 127.0.0.1:9090")
 	proxies := fs.String("trusted-proxy", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	fs.DurationVar(&c.helloTimeout, "hello-timeout", protocol.HelloTimeout, "how long a new WebSocket may stay silent before hello (then 1008)")
+	fs.DurationVar(&c.pingInterval, "ping-interval", board.PingInterval, "idle time after which a WebSocket is pinged (shorter than any proxy's idle timeout)")
+	fs.DurationVar(&c.pingTimeout, "ping-timeout", board.PingTimeout, "how long a pinged WebSocket may stay silent before it is dropped")
 	fs.StringVar(&c.store, "store", "", "empty: SQLite in -data; postgres://user:pass@host/db: PostgreSQL, shared by every node")
 	fs.StringVar(&c.broker, "broker", "", "empty: in process; nats://host:4222: NATS, to fan out between nodes (needs -store postgres://)")
 	fs.StringVar(&c.brokerPrefix, "broker-prefix", "liveboard", "NATS subject prefix; clusters sharing one NATS need different ones")
@@ -135,8 +141,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	if c.drainDelay < 0 {
 		return c, fmt.Errorf("-drain-delay must not be negative")
 	}
-	if c.helloTimeout <= 0 {
-		return c, fmt.Errorf("-hello-timeout must be positive")
+	if c.helloTimeout <= 0 || c.pingInterval <= 0 || c.pingTimeout <= 0 {
+		return c, fmt.Errorf("-hello-timeout, -ping-interval and -ping-timeout must be positive")
 	}
 	if c.postBurst < 1 || c.postWindow <= 0 || c.sendQueue < 1 {
 		return c, fmt.Errorf("-post-burst, -post-window and -send-queue must be positive")

@@ -60,7 +60,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	sessions := session.NewRegistry(svc, session.Options{SendQueue: cfg.sendQueue, Logger: log, Meter: meter})
 	deps := &web.Deps{Service: svc, Sessions: sessions, AllowOrigins: cfg.allowOrigins, Proxies: cfg.trustedProxies, Logger: log}
 	sockets := web.NewSockets(deps)
-	sockets.HelloTimeout = cfg.helloTimeout
+	sockets.HelloTimeout, sockets.PingInterval, sockets.PingTimeout = cfg.helloTimeout, cfg.pingInterval, cfg.pingTimeout
 
 	ready := health.New(append([]health.Check{{Name: "store", Probe: func(ctx context.Context) error {
 		_, err := store.Head(ctx, protocol.DefaultBoard)
