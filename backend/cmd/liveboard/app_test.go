@@ -77,6 +77,9 @@ func dialWS(t *testing.T, a *app, board string, opts *websocket.DialOptions) *ws
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
+	if opts == nil && strings.HasPrefix(a.url, "https://") {
+		opts = &websocket.DialOptions{HTTPClient: insecureClient}
+	}
 	c, _, err := websocket.Dial(ctx, a.wsURL(board), opts)
 	if err != nil {
 		t.Fatalf("dial: %v", err)

@@ -4,11 +4,19 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -19,18 +27,35 @@ import (
 	"liveboard/shared/protocol"
 )
 
-// The server pings an idle socket and takes the pongs off the wire itself
-// (so that an idle reader parks on a small stack): a client that answers
-// stays through several pings (each answered within the timeout, or it would be dropped) and still gets posts; one that never reads, so
-// never answers, is dropped once -ping-timeout passes.
+// The server pings an idle socket. Over plain TCP it takes the pongs off
+// the wire itself (so that an idle reader parks on a small stack); under
+// TLS coder/websocket reads them. Either way a client that answers stays
+// through several pings, each answered within the timeout, and still gets
+// posts; one that never reads, so never answers, is dropped once
+// -ping-timeout passes.
 func TestPingKeepsAnsweringClientsAndDropsSilentOnes(t *testing.T) {
-	a := startApp(t, "-ping-interval", "100ms", "-ping-timeout", "300ms")
+	for _, tc := range []struct {
+		name string
+		tls  bool
+	}{{"plain", false}, {"tls", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := []string{"-ping-interval", "100ms", "-ping-timeout", "300ms"}
+			if tc.tls {
+				args = append(args, selfSignedCert(t)...)
+			}
+			testPing(t, startApp(t, args...))
+		})
+	}
+}
+
+func testPing(t *testing.T, a *app) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
 	var pinged atomic.Int32
 	pingedThrice := make(chan struct{})
 	answering, _, err := websocket.Dial(ctx, a.wsURL("lobby"), &websocket.DialOptions{
+		HTTPClient: insecureClient,
 		OnPingReceived: func(context.Context, []byte) bool {
 			if pinged.Add(1) == 3 {
 				close(pingedThrice)
@@ -96,17 +121,28 @@ func TestPingKeepsAnsweringClientsAndDropsSilentOnes(t *testing.T) {
 	t.Fatal("the answering client was dropped")
 }
 
+// insecureClient trusts the test's self-signed certificate.
+var insecureClient = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+
 // rawWebSocket opens /ws with a handshake of its own and returns the
 // socket past the 101.
 func rawWebSocket(t *testing.T, a *app, board string) net.Conn {
 	t.Helper()
-	c, err := net.Dial("tcp", strings.TrimPrefix(a.url, "http://"))
+	host, secure := strings.CutPrefix(a.url, "https://")
+	host = strings.TrimPrefix(host, "http://")
+	var c net.Conn
+	var err error
+	if secure {
+		c, err = tls.Dial("tcp", host, &tls.Config{InsecureSkipVerify: true})
+	} else {
+		c, err = net.Dial("tcp", host)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
 	fmt.Fprintf(c, "GET /ws?board=%s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
-		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n", board, strings.TrimPrefix(a.url, "http://"))
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n", board, host)
 	br := bufio.NewReader(c)
 	resp, err := http.ReadResponse(br, nil)
 	if err != nil || resp.StatusCode != http.StatusSwitchingProtocols || br.Buffered() > 0 {
@@ -131,4 +167,26 @@ func hello(t *testing.T, ctx context.Context, c *websocket.Conn, token string) {
 	if err := c.Write(ctx, websocket.MessageText, b); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// selfSignedCert writes a certificate for 127.0.0.1 and returns the flags
+// that serve it.
+func selfSignedCert(t *testing.T) []string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, _ := x509.MarshalECPrivateKey(key)
+	dir := t.TempDir()
+	cert, keyFile := dir+"/cert.pem", dir+"/key.pem"
+	os.WriteFile(cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600)
+	return []string{"-tls-cert", cert, "-tls-key", keyFile}
 }
