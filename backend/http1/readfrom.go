@@ -14,7 +14,7 @@ func (w *response) ReadFrom(src io.Reader) (int64, error) {
 	if w.status == 0 {
 		w.WriteHeader(http.StatusOK)
 	}
-	if !w.committed && w.header.Get("Content-Length") != "" && w.req.Method != http.MethodHead {
+	if !w.committed && (w.contentLength >= 0 || w.header.Get("Content-Length") != "") && w.req.Method != http.MethodHead {
 		w.commit(false)
 	}
 	tcp, isTCP := w.c.rwc.(*net.TCPConn)

@@ -26,12 +26,26 @@ type response struct {
 	pending       []byte
 	done          bool
 	hijacked      bool
+	block         []byte // pre-serialized fields (WriteHeaderBlock)
+}
+
+// HeaderBlockWriter is an optional interface of this server's
+// ResponseWriter, for a handler that sends the same response head many
+// times (a static file): the fields go out pre-serialized, without a map
+// filled and walked per request.
+type HeaderBlockWriter interface {
+	// WriteHeaderBlock is WriteHeader(code) with block sent after the
+	// fields of Header(). block is complete, valid "Name: value\r\n"
+	// lines, with Content-Length equal to contentLength, and without
+	// Date, Connection or Transfer-Encoding (the server writes those).
+	WriteHeaderBlock(code int, block []byte, contentLength int64)
 }
 
 var (
-	_ http.Flusher  = (*response)(nil)
-	_ http.Hijacker = (*response)(nil)
-	_ io.ReaderFrom = (*response)(nil)
+	_ HeaderBlockWriter = (*response)(nil)
+	_ http.Flusher      = (*response)(nil)
+	_ http.Hijacker     = (*response)(nil)
+	_ io.ReaderFrom     = (*response)(nil)
 )
 
 func (w *response) Header() http.Header { return w.header }
@@ -55,6 +69,14 @@ func (w *response) WriteHeader(code int) {
 		return
 	}
 	w.status = code
+}
+
+func (w *response) WriteHeaderBlock(code int, block []byte, contentLength int64) {
+	if w.hijacked || w.done || w.status != 0 {
+		return
+	}
+	w.WriteHeader(code)
+	w.block, w.contentLength = block, contentLength
 }
 
 func (w *response) bodyAllowed() bool {
@@ -146,7 +168,7 @@ func (w *response) commit(final bool) {
 			w.chunked = true
 		}
 	}
-	if bodyAllowed && len(w.pending) > 0 {
+	if bodyAllowed && len(w.pending) > 0 && w.block == nil {
 		if _, ok := h["Content-Type"]; !ok {
 			h["Content-Type"] = []string{http.DetectContentType(w.pending)}
 		}
@@ -161,6 +183,7 @@ func (w *response) commit(final bool) {
 		bw.WriteString(dateLine())
 	}
 	w.writeFields()
+	bw.Write(w.block)
 	if w.chunked {
 		bw.WriteString("Transfer-Encoding: chunked\r\n")
 	}

@@ -34,6 +34,7 @@ type representation struct {
 	etag     []string
 	clength  []string
 	encoding []string
+	block    []byte // the head of a plain answer (block.go)
 }
 
 type file struct {
@@ -138,6 +139,10 @@ func (h *Handler) load(name string, present map[string]bool, fallback time.Time)
 			f.variants = append(f.variants, v)
 		}
 	}
+	f.identity.block = f.plainBlock(&f.identity)
+	for i := range f.variants {
+		f.variants[i].block = f.plainBlock(&f.variants[i])
+	}
 	return f, nil
 }
 
@@ -229,9 +234,7 @@ func (h *Handler) Stat(urlPath string) (etag string, size int64, ok bool) {
 
 func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, f *file) {
 	rep := &f.identity
-	hdr := w.Header()
 	if len(f.variants) > 0 {
-		hdr["Vary"] = varyAcceptEncoding
 		if ae := r.Header.Get("Accept-Encoding"); ae != "" {
 			for i := range f.variants {
 				if accepts(ae, f.variants[i].coding) {
@@ -241,39 +244,30 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, f *file) {
 			}
 		}
 	}
+	plain := isPlain(r)
+	if hb, ok := blockWriter(w); ok && plain {
+		hb.WriteHeaderBlock(http.StatusOK, rep.block, rep.size)
+		h.writePlainBody(w, r, rep)
+		return
+	}
+	hdr := w.Header()
+	if len(f.variants) > 0 {
+		hdr["Vary"] = varyAcceptEncoding
+	}
 	hdr["Content-Type"] = f.ctype
 	hdr["Cache-Control"] = f.cache
 	hdr["Etag"] = rep.etag
 	if rep.encoding != nil {
 		hdr["Content-Encoding"] = rep.encoding
 	}
-	if isPlain(r) {
+	if plain {
 		// The common case, from precomputed headers.
 		hdr["Accept-Ranges"] = acceptRanges
 		hdr["Content-Length"] = rep.clength
 		if f.lastMod != nil {
 			hdr["Last-Modified"] = f.lastMod
 		}
-		if r.Method == http.MethodHead {
-			return
-		}
-		if rep.data != nil {
-			w.Write(rep.data)
-			return
-		}
-		content, err := h.fsys.Open(rep.name)
-		if err != nil {
-			http.Error(w, "500 internal server error", http.StatusInternalServerError)
-			return
-		}
-		defer content.Close()
-		// Straight to ReadFrom: io.Copy would prefer *os.File's WriteTo,
-		// which hides the file from the server and loses sendfile.
-		if rf, ok := w.(io.ReaderFrom); ok {
-			rf.ReadFrom(content)
-		} else {
-			io.Copy(w, content)
-		}
+		h.writePlainBody(w, r, rep)
 		return
 	}
 	var content io.ReadSeeker
@@ -300,6 +294,30 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, f *file) {
 	}
 	dropForeignRange(r)
 	http.ServeContent(w, r, "", f.modtime, content)
+}
+
+// writePlainBody sends rep whole, once the head is set.
+func (h *Handler) writePlainBody(w http.ResponseWriter, r *http.Request, rep *representation) {
+	if r.Method == http.MethodHead {
+		return
+	}
+	if rep.data != nil {
+		w.Write(rep.data)
+		return
+	}
+	content, err := h.fsys.Open(rep.name)
+	if err != nil {
+		http.Error(w, "500 internal server error", http.StatusInternalServerError)
+		return
+	}
+	defer content.Close()
+	// Straight to ReadFrom: io.Copy would prefer *os.File's WriteTo,
+	// which hides the file from the server and loses sendfile.
+	if rf, ok := w.(io.ReaderFrom); ok {
+		rf.ReadFrom(content)
+	} else {
+		io.Copy(w, content)
+	}
 }
 
 // dropForeignRange removes a Range in a unit other than bytes: RFC 9110
@@ -360,8 +378,3 @@ func (l *lengthKeeper) ReadFrom(src io.Reader) (int64, error) {
 }
 
 func (l *lengthKeeper) Unwrap() http.ResponseWriter { return l.ResponseWriter }
-
-func notFound(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Cache-Control", "no-cache")
-	http.Error(w, "404 page not found", http.StatusNotFound)
-}

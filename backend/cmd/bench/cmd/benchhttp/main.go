@@ -1,9 +1,11 @@
 // Command benchhttp serves the same files from liveboard's server, net/http,
 // fasthttp and nginx, one at a time, loads each with wrk on loopback, and
-// prints a table of requests per second and p99 latency, with each
-// server's ratio to net/http measured in the same run.
+// prints a table of requests per second, p99 latency and server CPU per
+// request, with each server's ratio to net/http measured in the same run.
+// With -rounds N the servers take turns N times, and a summary gives
+// liveboard's median ratio to the better of nginx and fasthttp.
 //
-//	go run ./cmd/benchhttp -wasm ../../../assets/public/web/app.wasm
+//	go run ./cmd/benchhttp -wasm ../../../assets/public/web/app.wasm -rounds 3
 package main
 
 import (
@@ -20,6 +22,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"liveboard/bench/internal/procstat"
 )
 
 type scenario struct{ name, path string }
@@ -33,6 +37,14 @@ var scenarios = []scenario{
 type result struct {
 	rps float64
 	p99 string
+	cpu time.Duration // server CPU per request
+}
+
+// peer is a running server.
+type peer struct {
+	url  string
+	pid  int // its CPU, with its children's, is the server's
+	stop func()
 }
 
 func main() {
@@ -41,14 +53,15 @@ func main() {
 	conns := flag.Int("conns", 64, "wrk connections")
 	threads := flag.Int("threads", 2, "wrk threads")
 	only := flag.String("only", "", "comma-separated servers to run (default all)")
+	rounds := flag.Int("rounds", 1, "times the servers take turns; the summary gives medians")
 	flag.Parse()
-	if err := run(*wasm, *duration, *conns, *threads, *only); err != nil {
+	if err := run(*wasm, *duration, *conns, *threads, *rounds, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "benchhttp:", err)
 		os.Exit(1)
 	}
 }
 
-func run(wasm string, duration time.Duration, conns, threads int, only string) error {
+func run(wasm string, duration time.Duration, conns, threads, rounds int, only string) error {
 	work, err := os.MkdirTemp("", "benchhttp-")
 	if err != nil {
 		return err
@@ -66,57 +79,46 @@ func run(wasm string, duration time.Duration, conns, threads int, only string) e
 	}
 	servers := []struct {
 		name  string
-		start func() (string, func(), error)
+		start func() (peer, error)
 	}{
 		{"liveboard", goPeer(filepath.Join(bin, "peer-liveboard"), root)},
 		{"net/http", goPeer(filepath.Join(bin, "peer-nethttp"), root)},
 		{"fasthttp", goPeer(filepath.Join(bin, "peer-fasthttp"), root)},
 		{"nginx", nginx(work, root)},
 	}
-	results := map[string][]result{}
+	var all []map[string][]result // per round, per server, per scenario
 	var order []string
-	for _, s := range servers {
-		if only != "" && !strings.Contains(","+only+",", ","+s.name+",") {
-			continue
-		}
-		base, stop, err := s.start()
-		if err != nil {
-			return fmt.Errorf("%s: %w", s.name, err)
-		}
-		for _, sc := range scenarios {
-			r, err := wrk(base+sc.path, duration, conns, threads)
+	for round := range rounds {
+		results := map[string][]result{}
+		order = order[:0]
+		for _, s := range servers {
+			if only != "" && !strings.Contains(","+only+",", ","+s.name+",") {
+				continue
+			}
+			p, err := s.start()
 			if err != nil {
-				stop()
-				return fmt.Errorf("%s %s: %w", s.name, sc.name, err)
+				return fmt.Errorf("%s: %w", s.name, err)
 			}
-			fmt.Fprintf(os.Stderr, "%-10s %-16s %10.0f req/s  p99 %s\n", s.name, sc.name, r.rps, r.p99)
-			results[s.name] = append(results[s.name], r)
-		}
-		stop()
-		order = append(order, s.name)
-	}
-	fmt.Printf("\nwrk -t%d -c%d -d%s, keep-alive, loopback, one server at a time\n\n", threads, conns, duration)
-	fmt.Print("| server |")
-	for _, sc := range scenarios {
-		fmt.Printf(" %s req/s | p99 | × net/http |", sc.name)
-	}
-	fmt.Print("\n|---|")
-	for range scenarios {
-		fmt.Print("---:|---:|---:|")
-	}
-	fmt.Println()
-	base := results["net/http"]
-	for _, name := range order {
-		fmt.Printf("| %s |", name)
-		for i, r := range results[name] {
-			ratio := "–"
-			if len(base) > i && base[i].rps > 0 {
-				ratio = fmt.Sprintf("%.2f", r.rps/base[i].rps)
+			for _, sc := range scenarios {
+				before := procstat.TreeCPU(p.pid)
+				r, err := wrk(p.url+sc.path, duration, conns, threads)
+				if err != nil {
+					p.stop()
+					return fmt.Errorf("%s %s: %w", s.name, sc.name, err)
+				}
+				if n := r.rps * duration.Seconds(); n > 0 {
+					r.cpu = time.Duration(float64(procstat.TreeCPU(p.pid)-before) / n)
+				}
+				fmt.Fprintf(os.Stderr, "round %d  %-10s %-16s %10.0f req/s  p99 %s  %.1f µs CPU/req\n", round+1, s.name, sc.name, r.rps, r.p99, micros(r.cpu))
+				results[s.name] = append(results[s.name], r)
 			}
-			fmt.Printf(" %.0f | %s | %s |", r.rps, r.p99, ratio)
+			p.stop()
+			order = append(order, s.name)
 		}
-		fmt.Println()
+		all = append(all, results)
+		printRound(round, results, order, duration, conns, threads)
 	}
+	printSummary(all)
 	return nil
 }
 
@@ -148,21 +150,21 @@ func makeRoot(root, wasm string) error {
 
 var listening = regexp.MustCompile(`listening on (http://\S+)`)
 
-func goPeer(bin, root string) func() (string, func(), error) {
-	return func() (string, func(), error) {
+func goPeer(bin, root string) func() (peer, error) {
+	return func() (peer, error) {
 		cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-root", root)
 		return startAndWait(cmd)
 	}
 }
 
 // startAndWait starts cmd and reads its address from "listening on URL".
-func startAndWait(cmd *exec.Cmd) (string, func(), error) {
+func startAndWait(cmd *exec.Cmd) (peer, error) {
 	out, err := cmd.StderrPipe()
 	if err != nil {
-		return "", nil, err
+		return peer{}, err
 	}
 	if err := cmd.Start(); err != nil {
-		return "", nil, err
+		return peer{}, err
 	}
 	stop := func() { cmd.Process.Kill(); cmd.Wait() }
 	found := make(chan string, 1)
@@ -178,24 +180,24 @@ func startAndWait(cmd *exec.Cmd) (string, func(), error) {
 	}()
 	select {
 	case url := <-found:
-		return url, stop, nil
+		return peer{url: url, pid: cmd.Process.Pid, stop: stop}, nil
 	case <-time.After(10 * time.Second):
 		stop()
-		return "", nil, fmt.Errorf("%s did not say where it listens", cmd.Path)
+		return peer{}, fmt.Errorf("%s did not say where it listens", cmd.Path)
 	}
 }
 
 // nginx runs Debian's nginx in the foreground with sendfile and an open
 // file cache, on a free port, with everything in work.
-func nginx(work, root string) func() (string, func(), error) {
-	return func() (string, func(), error) {
+func nginx(work, root string) func() (peer, error) {
+	return func() (peer, error) {
 		bin, err := exec.LookPath("nginx")
 		if err != nil {
 			bin = "/usr/sbin/nginx"
 		}
 		port, err := freePort()
 		if err != nil {
-			return "", nil, err
+			return peer{}, err
 		}
 		dir := filepath.Join(work, "nginx")
 		os.MkdirAll(dir, 0o755)
@@ -223,22 +225,22 @@ http {
 `, dir, port, root)
 		cfgPath := filepath.Join(dir, "nginx.conf")
 		if err := os.WriteFile(cfgPath, []byte(conf), 0o644); err != nil {
-			return "", nil, err
+			return peer{}, err
 		}
 		cmd := exec.Command(bin, "-c", cfgPath, "-g", "daemon off;")
 		cmd.Stderr = os.Stderr
 		if err := cmd.Start(); err != nil {
-			return "", nil, err
+			return peer{}, err
 		}
 		stop := func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }
 		url := fmt.Sprintf("http://127.0.0.1:%d", port)
 		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 			if exec.Command("curl", "-sf", "-o", "/dev/null", url+"/1k.txt").Run() == nil {
-				return url, stop, nil
+				return peer{url: url, pid: cmd.Process.Pid, stop: stop}, nil
 			}
 		}
 		stop()
-		return "", nil, fmt.Errorf("nginx did not come up")
+		return peer{}, fmt.Errorf("nginx did not come up")
 	}
 }
 
