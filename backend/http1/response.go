@@ -71,6 +71,16 @@ func (w *response) WriteHeader(code int) {
 	w.status = code
 }
 
+// AddBlockFields adds a header block's fields to h, for a wrapper whose
+// writer has no WriteHeaderBlock.
+func AddBlockFields(h http.Header, block []byte) {
+	for line := range strings.SplitSeq(string(block), "\r\n") {
+		if k, v, ok := strings.Cut(line, ": "); ok {
+			h.Add(k, v)
+		}
+	}
+}
+
 func (w *response) WriteHeaderBlock(code int, block []byte, contentLength int64) {
 	if w.hijacked || w.done || w.status != 0 {
 		return

@@ -8,16 +8,19 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
 	"liveboard/backend/http1/http1test"
 	"liveboard/backend/static"
+	"liveboard/backend/web"
 )
 
 // On the project's server a plain answer's head is the precomputed block;
-// on net/http, which has no WriteHeaderBlock, it is the header map. Both
-// must say the same thing, for every kind of answer.
+// on net/http, which has no WriteHeaderBlock, it is the header map. All
+// must say the same thing, for every kind of answer, and the metrics'
+// recorder must count the status sent.
 func TestHeaderBlockMatchesTheMapPath(t *testing.T) {
 	page := []byte(strings.Repeat("<p>가나다 liveboard</p>\n", 200))
 	fsys := fstest.MapFS{
@@ -29,9 +32,17 @@ func TestHeaderBlockMatchesTheMapPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ours := http1test.Serve(t, h)
-	theirs := httptest.NewServer(h)
-	t.Cleanup(theirs.Close)
+	// Each server bare, and under the metrics' recorder (web.CountResponses),
+	// which passes the block on, or on net/http turns it into map fields.
+	var counted []int
+	var mu sync.Mutex
+	count := func(status int) { mu.Lock(); counted = append(counted, status); mu.Unlock() }
+	servers := []string{http1test.Serve(t, h), http1test.Serve(t, web.CountResponses(count, h))}
+	for _, hh := range []http.Handler{h, web.CountResponses(count, h)} {
+		s := httptest.NewServer(hh)
+		t.Cleanup(s.Close)
+		servers = append(servers, s.URL)
+	}
 	for _, c := range []struct {
 		method, path string
 		header       []string
@@ -46,11 +57,22 @@ func TestHeaderBlockMatchesTheMapPath(t *testing.T) {
 		{"HEAD", "/missing", nil},
 		{"GET", "/small.txt", []string{"Range", "bytes=1-2"}},
 	} {
-		a, bodyA := exchange(t, c.method, ours+c.path, c.header)
-		b, bodyB := exchange(t, c.method, theirs.URL+c.path, c.header)
-		if a != b || bodyA != bodyB {
-			t.Errorf("%s %s %v:\nblock %s\nmap   %s", c.method, c.path, c.header, a, b)
+		want, wantBody := exchange(t, c.method, servers[0]+c.path, c.header)
+		mu.Lock()
+		counted = nil
+		mu.Unlock()
+		for i, url := range servers[1:] {
+			got, body := exchange(t, c.method, url+c.path, c.header)
+			if got != want || body != wantBody {
+				t.Errorf("%s %s %v, server %d:\n%s\nwant %s", c.method, c.path, c.header, i+1, got, want)
+			}
 		}
+		status, _, _ := strings.Cut(want, " ")
+		mu.Lock()
+		if fmt.Sprint(counted) != fmt.Sprintf("[%s %s]", status, status) {
+			t.Errorf("%s %s: the recorder counted %v, want %s twice", c.method, c.path, counted, status)
+		}
+		mu.Unlock()
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"liveboard/backend/http1"
 )
 
 // AccessLog logs one line per request: method, path without the query
@@ -81,6 +83,21 @@ func (r *recorder) ReadFrom(src io.Reader) (int64, error) {
 	}
 	r.bytes += n
 	return n, err
+}
+
+// WriteHeaderBlock keeps the static handler's precomputed head (see
+// http1.HeaderBlockWriter) through the recorder; under a writer without
+// it, the block's fields go to the header map instead.
+func (r *recorder) WriteHeaderBlock(code int, block []byte, contentLength int64) {
+	if r.status == 0 {
+		r.status = code
+	}
+	if hb, ok := r.ResponseWriter.(http1.HeaderBlockWriter); ok {
+		hb.WriteHeaderBlock(code, block, contentLength)
+		return
+	}
+	http1.AddBlockFields(r.Header(), block)
+	r.ResponseWriter.WriteHeader(code)
 }
 
 func (r *recorder) Flush() { http.NewResponseController(r.ResponseWriter).Flush() }
