@@ -102,8 +102,24 @@ func seqOf(e app.Event) int64 {
 	return n
 }
 
-func (b *Board) onEdit(ctx app.Context, e app.Event)   { b.edit(seqOf(e)) }
-func (b *Board) onDelete(ctx app.Context, e app.Event) { b.remove(seqOf(e)) }
+// onListClick acts for every message's Edit and Delete buttons: one
+// handler on the list instead of two per message, each a JS function made
+// and bound as the message is rendered. It reads the seq from the DOM, as
+// a handler bound per message had to anyway: go-app keeps an element's
+// old handler when only a closure's captured value changed, so a post that
+// went from pending to stored would have kept seq 0.
+func (b *Board) onListClick(ctx app.Context, e app.Event) {
+	button := e.Get("target").Call("closest", "button")
+	if !button.Truthy() {
+		return
+	}
+	switch classes := button.Get("classList"); {
+	case classes.Call("contains", "edit").Bool():
+		b.edit(seqOf(e))
+	case classes.Call("contains", "delete").Bool():
+		b.remove(seqOf(e))
+	}
+}
 
 func (b *Board) edit(seq int64) {
 	i := b.find(seq)

@@ -40,7 +40,7 @@ func (b *Board) Render() app.UI {
 		// role=log goes on a wrapper: on the ol it would replace the list
 		// role and orphan the items (Lighthouse: listitem).
 		app.Div().ID("messages").Attr("role", "log").Attr("aria-label", "Messages").OnScroll(b.onScroll).Body(
-			app.Ol().Class("list").Body(
+			app.Ol().Class("list").OnClick(b.onListClick).Body(
 				app.Range(b.msgs).Slice(func(i int) app.UI { return b.renderEntry(b.msgs[i]) }),
 			),
 		),
@@ -103,12 +103,10 @@ func (b *Board) renderEntry(e entry) app.UI {
 		app.Time().Class("at").Text(when),
 		app.Span().Class("status").Text(status),
 		app.P().Class("text").Text(text),
+		// The list's one click handler acts for these (onListClick).
 		app.Span().Class("actions").Hidden(!own || e.Deleted || e.Pending).Body(
-			// The handlers read the seq from the DOM: go-app keeps an element's
-			// old handler when only a closure's captured value changed, so a
-			// post that went from pending to stored would keep seq 0.
-			app.Button().Type("button").Class("edit").OnClick(b.onEdit).Text("Edit"),
-			app.Button().Type("button").Class("delete").OnClick(b.onDelete).Text("Delete"),
+			app.Button().Type("button").Class("edit").Text("Edit"),
+			app.Button().Type("button").Class("delete").Text("Delete"),
 		),
 	)
 }
