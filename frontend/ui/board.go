@@ -113,6 +113,7 @@ func (b *Board) switchTo(ctx app.Context, name string) {
 	}
 	b.board, b.synced, b.more, b.notice, b.unread, b.newBelow = name, false, false, "", 0, false
 	loc := app.Window().Get("location")
+	shown, more := takePreloaded(name)
 	cl, err := client.New(client.Config{
 		Base:           loc.Get("protocol").String() + "//" + loc.Get("host").String(),
 		Board:          name,
@@ -121,6 +122,8 @@ func (b *Board) switchTo(ctx app.Context, name string) {
 		Platform:       browser{},
 		Outbox:         outboxes{ctx},
 		Early:          takeEarlySocket(),
+		Shown:          shown,
+		ShownMore:      more,
 		SaveHello:      func(hello []byte) { ctx.LocalStorage().Set(keyHello, string(hello)) },
 		WelcomeTimeout: testWindow("welcomeTimeoutMs"),
 		WebSocketRetry: testWindow("webSocketRetryMs"),

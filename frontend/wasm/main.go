@@ -11,6 +11,7 @@ import (
 )
 
 func main() {
+	ui.ReadPreloaded() // before go-app replaces the page
 	ui.Routes()
 	app.RunWhenOnBrowser()
 }

@@ -34,6 +34,13 @@ type Config struct {
 	WelcomeTimeout time.Duration // default DefaultWelcomeTimeout
 	WebSocketRetry time.Duration // default DefaultWebSocketRetry
 
+	// Shown is what the page already shows, the server's pre-rendered
+	// latest messages, and ShownMore whether older ones exist. The state
+	// starts from them, so the first render matches the page; the
+	// catch-up replaces them, and is reported at synced as one change.
+	Shown     []protocol.Message
+	ShownMore bool
+
 	// Early is a WebSocket the page opened before the client started; the
 	// first open takes it over when it is this client's (EarlySocket).
 	Early EarlySocket
@@ -106,6 +113,10 @@ func New(cfg Config) (*Client, error) {
 	if cfg.After != nil {
 		c.st.LastSeq, c.st.Synced = *cfg.After, true
 	}
+	for _, m := range cfg.Shown {
+		c.st.Messages = append(c.st.Messages, Entry{Message: m})
+	}
+	c.st.More = cfg.ShownMore
 	if cfg.Outbox != nil {
 		c.st.Restore(cfg.Outbox.LoadOutbox(cfg.Board))
 	}

@@ -1,0 +1,55 @@
+// @ts-check
+// The hand-over from the pre-rendered page to the Wasm: go-app replaces
+// the DOM rather than hydrating it, so the Wasm renders the messages the
+// page carried (#preloaded) from its first frame. The list never empties
+// on the way to online.
+const { test, expect } = require('@playwright/test');
+const { startServer } = require('./server');
+const { waitOnline, messageTexts } = require('./helpers');
+
+test.afterEach(async ({ browser }) => { for (const c of browser.contexts()) await c.close(); });
+
+// watchList records the fewest messages the list showed from the end of
+// parsing until the status said online.
+async function watchList(page) {
+  await page.addInitScript(() => {
+    window.__fewest = Infinity;
+    const count = () => {
+      const s = document.querySelector('[role=status]');
+      if (s && s.textContent === 'online') return;
+      window.__fewest = Math.min(window.__fewest, document.querySelectorAll('li[data-seq]').length);
+    };
+    document.addEventListener('DOMContentLoaded', () => {
+      count();
+      new MutationObserver(count).observe(document, { subtree: true, childList: true, characterData: true });
+    });
+  });
+}
+
+test('the list keeps the pre-rendered messages while the Wasm takes over, first visit and returning', async ({ browser }) => {
+  const server = await startServer();
+  try {
+    const texts = [];
+    for (let i = 0; i < 20; i++) {
+      const text = `<i>${i}</i> 안녕 & "q"`;
+      texts.push(text);
+      const res = await fetch(server.url + '/api/boards/handover/messages', { method: 'POST', body: JSON.stringify({ id: 'h' + i, text, token: 'handover-token-0123456789' }) });
+      expect(res.status).toBe(201);
+    }
+    const ctx = await browser.newContext();
+    for (const visit of ['first', 'returning']) {
+      const page = await ctx.newPage();
+      await watchList(page);
+      await page.goto(server.url + '/b/handover');
+      await waitOnline(page);
+      expect(await page.evaluate(() => window.__fewest), visit).toBe(20);
+      expect(await messageTexts(page)).toEqual(texts);
+      // The carried JSON stays text: nothing in it ran or became markup.
+      await expect(page.locator('#preloaded')).toBeHidden();
+      expect(await page.locator('[role=log] i').count()).toBe(0);
+      await page.close();
+    }
+  } finally {
+    await server.stop();
+  }
+});
