@@ -12,6 +12,7 @@ import (
 
 	"liveboard/shared/client"
 	"liveboard/shared/client/nethttp"
+	"liveboard/shared/protocol"
 )
 
 // seen is what one change showed: the status and how many messages.
@@ -198,5 +199,37 @@ func TestClientSavesItsFreshHello(t *testing.T) {
 	}
 	if fmt.Sprint(saved) != fmt.Sprint(want) {
 		t.Fatalf("saved %q\nwant %q", saved, want)
+	}
+}
+
+// A client given the page it was pre-rendered with starts from it, and
+// the catch-up replaces it: what the server has, nothing of the shown
+// page left over, in the one change at synced.
+func TestClientStartsFromTheShownPageAndTheCatchUpReplacesIt(t *testing.T) {
+	a := startApp(t)
+	w, _ := join(t, a, "lobby", tokenB, "bob", nil)
+	for i := range 3 {
+		w.post(fmt.Sprint("s", i), fmt.Sprint("stored ", i))
+	}
+	shown := []protocol.Message{{Seq: 1, Text: "shown but stale"}, {Seq: 7, Text: "shown, since deleted"}}
+	cfg := client.Config{Base: a.url, Board: "lobby", Token: tokenA, Platform: &nethttp.Platform{}, Shown: shown, ShownMore: true}
+	before, err := client.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := before.State(); len(st.Messages) != 2 || st.Messages[1].Text != "shown, since deleted" || !st.More || st.Synced {
+		t.Fatalf("not started from the shown page: %+v", st)
+	}
+	c, changes, online := recordingClient(t, a, client.Config{Token: tokenA, Shown: shown})
+	waitClosed(t, online, "online")
+	if ch := changes(); len(ch) == 0 || ch[0].status != client.StatusOnline || ch[0].msgs != 3 {
+		t.Fatalf("changes %v, want the first online with the 3 stored messages", ch)
+	}
+	var got []string
+	for _, m := range c.State().Messages {
+		got = append(got, m.Text)
+	}
+	if fmt.Sprint(got) != "[stored 0 stored 1 stored 2]" {
+		t.Fatalf("after the catch-up: %q", got)
 	}
 }
