@@ -2,7 +2,6 @@ package static_test
 
 import (
 	"fmt"
-	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -79,23 +78,11 @@ func TestHeaderBlockMatchesTheMapPath(t *testing.T) {
 // exchange returns the status and fields (without Date), sorted, and the body.
 func exchange(t *testing.T, method, url string, header []string) (string, string) {
 	t.Helper()
-	req, _ := http.NewRequest(method, url, nil)
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, body := request(t, method, url, header...)
 	resp.Header.Del("Date")
 	var fields []string
 	for _, k := range slices.Sorted(maps.Keys(resp.Header)) {
 		fields = append(fields, fmt.Sprintf("%s: %q", k, resp.Header[k]))
 	}
-	return fmt.Sprint(resp.StatusCode, " ", resp.ContentLength, " ", fields), string(body)
+	return fmt.Sprint(resp.StatusCode, " ", resp.ContentLength, " ", fields), body
 }

@@ -48,7 +48,14 @@ func compress(t *testing.T, b []byte, br bool) []byte {
 
 func get(t *testing.T, url string, header ...string) (*http.Response, string) {
 	t.Helper()
-	req, _ := http.NewRequest("GET", url, nil)
+	return request(t, "GET", url, header...)
+}
+
+// request sends method to url with header's name, value pairs and returns
+// the response with its body read.
+func request(t *testing.T, method, url string, header ...string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, nil)
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}

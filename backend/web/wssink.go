@@ -30,16 +30,39 @@ type wsSink struct {
 	torn   bool // a write was cut off mid-frame: no close frame may follow
 }
 
-func (w *wsSink) Send(frames []session.Frame) error {
+// lockWire takes the socket for writing, with a deadline on it: not a
+// context per write, so no timer and no allocation per batch. It fails
+// once the sink is closed. unlockWire gives the socket back.
+func (w *wsSink) lockWire() error {
 	w.mu.Lock()
-	defer w.mu.Unlock()
 	if w.closed {
+		w.mu.Unlock()
 		return net.ErrClosed
 	}
-	// A deadline on the socket, not a context per write: no timer and no
-	// allocation per batch.
 	w.c.raw.SetWriteDeadline(time.Now().Add(board.WriteTimeout))
-	defer w.c.raw.SetWriteDeadline(time.Time{}) // close frames and pings come later
+	return nil
+}
+
+func (w *wsSink) unlockWire() {
+	w.c.raw.SetWriteDeadline(time.Time{}) // close frames come later
+	w.mu.Unlock()
+}
+
+// write puts b on the socket, between lockWire and unlockWire. A write
+// cut off mid-frame tears the stream: no close frame may follow it.
+func (w *wsSink) write(b []byte) error {
+	n, err := w.c.raw.Write(b)
+	if err != nil {
+		w.torn = n > 0 && n < len(b)
+	}
+	return err
+}
+
+func (w *wsSink) Send(frames []session.Frame) error {
+	if err := w.lockWire(); err != nil {
+		return err
+	}
+	defer w.unlockWire()
 	buf := batchBuffers.Get().(*[]byte)
 	defer putBatchBuffer(buf)
 	for len(frames) > 0 {
@@ -49,8 +72,7 @@ func (w *wsSink) Send(frames []session.Frame) error {
 			frames = frames[1:]
 		}
 		*buf = b
-		if n, err := w.c.raw.Write(b); err != nil {
-			w.torn = n > 0 && n < len(b)
+		if err := w.write(b); err != nil {
 			return err
 		}
 	}
@@ -86,16 +108,12 @@ func putBatchBuffer(b *[]byte) {
 // Heartbeat writes a ping, and drops the socket when nothing at all came
 // back within pingTimeout: neither the pong nor any other frame.
 func (w *wsSink) Heartbeat() error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.closed {
-		return net.ErrClosed
+	if err := w.lockWire(); err != nil {
+		return err
 	}
+	defer w.unlockWire()
 	heard := w.c.raw.received.Load()
-	w.c.raw.SetWriteDeadline(time.Now().Add(board.WriteTimeout))
-	defer w.c.raw.SetWriteDeadline(time.Time{})
-	if n, err := w.c.raw.Write(pingFrame); err != nil {
-		w.torn = n > 0
+	if err := w.write(pingFrame); err != nil {
 		return err
 	}
 	time.AfterFunc(w.pingTimeout, func() {

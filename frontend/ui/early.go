@@ -20,20 +20,15 @@ const wsOpen = 1
 var errEarlyClosed = errors.New("ui: the early socket closed")
 
 // earlySocket is the WebSocket the page opened before the Wasm ran
-// (window.liveboardEarly), taken over for the client. Its callbacks run on
-// the browser's event loop, where Go must not block: they append and
-// signal, as eventSource's do.
+// (window.liveboardEarly), taken over for the client; its callbacks fill
+// an inbox.
 type earlySocket struct {
 	ws    app.Value
 	url   string
 	hello []byte
 	funcs []app.Func
-
-	mu     sync.Mutex
-	queue  [][]byte
-	closed bool
-	wake   chan struct{}
-	once   sync.Once
+	in    *inbox[[]byte]
+	once  sync.Once
 }
 
 // takeEarlySocket claims the page's early socket, once: nil when there is
@@ -46,19 +41,19 @@ func takeEarlySocket() client.EarlySocket {
 		return nil
 	}
 	e.Set("taken", true)
-	s := &earlySocket{ws: e.Get("ws"), hello: []byte(e.Get("hello").String()), wake: make(chan struct{}, 1)}
+	s := &earlySocket{ws: e.Get("ws"), hello: []byte(e.Get("hello").String()), in: newInbox[[]byte]()}
 	s.url = s.ws.Get("url").String()
 	frames := e.Get("frames")
 	for i := range frames.Length() {
-		s.queue = append(s.queue, []byte(frames.Index(i).String()))
+		s.in.push([]byte(frames.Index(i).String()))
 	}
 	e.Set("frames", nil)
 	onMessage := app.FuncOf(func(_ app.Value, args []app.Value) any {
-		s.push([]byte(args[0].Get("data").String()))
+		s.in.push([]byte(args[0].Get("data").String()))
 		return nil
 	})
 	onEnd := app.FuncOf(func(app.Value, []app.Value) any {
-		s.end()
+		s.in.end()
 		return nil
 	})
 	s.funcs = []app.Func{onMessage, onEnd}
@@ -71,58 +66,15 @@ func takeEarlySocket() client.EarlySocket {
 func (s *earlySocket) URL() string   { return s.url }
 func (s *earlySocket) Hello() []byte { return s.hello }
 
-func (s *earlySocket) push(b []byte) {
-	s.mu.Lock()
-	s.queue = append(s.queue, b)
-	s.mu.Unlock()
-	s.signal()
-}
-
-func (s *earlySocket) end() {
-	s.mu.Lock()
-	s.closed = true
-	s.mu.Unlock()
-	s.signal()
-}
-
-func (s *earlySocket) signal() {
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
-}
-
 // Read returns the next message; what arrived before the socket closed
 // is still read.
 func (s *earlySocket) Read(ctx context.Context) ([]byte, error) {
-	for {
-		s.mu.Lock()
-		if len(s.queue) > 0 {
-			b := s.queue[0]
-			s.queue[0] = nil
-			s.queue = s.queue[1:]
-			s.mu.Unlock()
-			return b, nil
-		}
-		closed := s.closed
-		s.mu.Unlock()
-		if closed {
-			return nil, errEarlyClosed
-		}
-		select {
-		case <-s.wake:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}
+	return s.in.next(ctx, errEarlyClosed)
 }
 
 // Write sends a text message; send would throw unless the socket is open.
 func (s *earlySocket) Write(_ context.Context, b []byte) error {
-	s.mu.Lock()
-	closed := s.closed
-	s.mu.Unlock()
-	if closed || s.ws.Get("readyState").Int() != wsOpen {
+	if s.in.isEnded() || s.ws.Get("readyState").Int() != wsOpen {
 		return errEarlyClosed
 	}
 	s.ws.Call("send", string(b))
@@ -133,7 +85,7 @@ func (s *earlySocket) Write(_ context.Context, b []byte) error {
 // queued then finds no handler, rather than a released Go function.
 func (s *earlySocket) Close() {
 	s.once.Do(func() {
-		s.end()
+		s.in.end()
 		for _, ev := range []string{"onmessage", "onclose", "onerror"} {
 			s.ws.Set(ev, nil)
 		}

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"sync"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -25,20 +24,15 @@ var sseTypes = []string{
 
 var errStreamClosed = errors.New("ui: event stream closed")
 
-// eventSource is an open EventSource. Its callbacks run on the browser's
-// event loop, where Go must not block: they append and signal.
+// eventSource is an open EventSource; its callbacks fill an inbox.
 type eventSource struct {
 	es    app.Value
 	funcs []app.Func
-
-	mu     sync.Mutex
-	queue  []client.Event
-	failed bool
-	wake   chan struct{}
+	in    *inbox[client.Event]
 }
 
 func (browser) OpenEvents(ctx context.Context, url string) (client.EventStream, error) {
-	s := &eventSource{es: app.Window().Get("EventSource").New(url), wake: make(chan struct{}, 1)}
+	s := &eventSource{es: app.Window().Get("EventSource").New(url), in: newInbox[client.Event]()}
 	for _, typ := range sseTypes {
 		f := app.FuncOf(func(_ app.Value, args []app.Value) any {
 			e := args[0]
@@ -47,7 +41,7 @@ func (browser) OpenEvents(ctx context.Context, url string) (client.EventStream, 
 				s.fail() // EventSource's own error event, not our error frame
 				return nil
 			}
-			s.push(client.Event{Type: typ, ID: e.Get("lastEventId").String(), Data: data.String()})
+			s.in.push(client.Event{Type: typ, ID: e.Get("lastEventId").String(), Data: data.String()})
 			return nil
 		})
 		s.es.Call("addEventListener", typ, f)
@@ -56,50 +50,15 @@ func (browser) OpenEvents(ctx context.Context, url string) (client.EventStream, 
 	return s, nil
 }
 
-func (s *eventSource) push(ev client.Event) {
-	s.mu.Lock()
-	s.queue = append(s.queue, ev)
-	s.mu.Unlock()
-	s.signal()
-}
-
 // fail ends the stream: the client's own reconnect resumes with after,
 // rather than EventSource retrying behind its back.
 func (s *eventSource) fail() {
-	s.mu.Lock()
-	s.failed = true
-	s.mu.Unlock()
+	s.in.end()
 	s.es.Call("close")
-	s.signal()
-}
-
-func (s *eventSource) signal() {
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
 }
 
 func (s *eventSource) Next(ctx context.Context) (client.Event, error) {
-	for {
-		s.mu.Lock()
-		if len(s.queue) > 0 {
-			ev := s.queue[0]
-			s.queue = s.queue[1:]
-			s.mu.Unlock()
-			return ev, nil
-		}
-		failed := s.failed
-		s.mu.Unlock()
-		if failed {
-			return client.Event{}, errStreamClosed
-		}
-		select {
-		case <-s.wake:
-		case <-ctx.Done():
-			return client.Event{}, ctx.Err()
-		}
-	}
+	return s.in.next(ctx, errStreamClosed)
 }
 
 func (s *eventSource) Close() {
