@@ -52,6 +52,27 @@ const draftKeeper = `<script>
 })();
 </script>`
 
+// clockWarmup makes the page's clock format (frontend/ui/timefmt.go)
+// when the main thread is first idle, while app.wasm still downloads or
+// compiles. The first Intl.DateTimeFormat of a page loads the locale's
+// data: 50–55 ms on a cold visit and 15–20 ms on a warm one in CPU
+// profiles of this machine, all inside the Wasm's first task when the
+// Wasm made it. The Wasm calls liveboardClock() and gets the same
+// formatter, made now or then.
+const clockWarmup = `<script>
+(function () {
+  var clock;
+  window.liveboardClock = function () {
+    return clock || (clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" }));
+  };
+  if (window.requestIdleCallback) requestIdleCallback(window.liveboardClock);
+})();
+</script>`
+
+// inlineScripts are the page's inline scripts, each allowed by its hash
+// in the CSP.
+var inlineScripts = []string{earlySocket, draftKeeper, clockWarmup}
+
 // serviceWorker is the app's service worker. It differs from go-app's in
 // one way: page loads go to the network first and fall back to the cached
 // shell, so a board is fresh when online and still opens offline. Other

@@ -60,6 +60,20 @@ func TestPageIsUTF8AndPreRendersMessagesAsText(t *testing.T) {
 	}
 }
 
+// Only a valid board name has a page; the Wasm routes /b/ by prefix, so
+// the server is what refuses the rest.
+func TestOnlyValidBoardPathsArePages(t *testing.T) {
+	base := serve(t)
+	for path, want := range map[string]int{
+		"/b/lobby": 200, "/b/a-b_9": 200, "/b/" + strings.Repeat("a", 64): 200,
+		"/b/": 404, "/b/Lobby": 404, "/b/a.b": 404, "/b/" + strings.Repeat("a", 65): 404, "/b/lobby/x": 404,
+	} {
+		if resp, _ := get(t, base+path); resp.StatusCode != want {
+			t.Errorf("%s: %d, want %d", path, resp.StatusCode, want)
+		}
+	}
+}
+
 func TestPageIsNeverA304WithStaleMessages(t *testing.T) {
 	base := serve(t)
 	for _, etag := range []string{`"v123"`, "v123"} {
@@ -127,7 +141,7 @@ func TestPageCSPHashesItsInlineScripts(t *testing.T) {
 			}
 		}
 	}
-	if inline != 2 {
-		t.Fatalf("%d inline scripts, want the early socket and the draft keeper: the test reads the page wrongly", inline)
+	if inline != len(inlineScripts) {
+		t.Fatalf("%d inline scripts, want the %d of inlineScripts: the test reads the page wrongly", inline, len(inlineScripts))
 	}
 }

@@ -17,10 +17,14 @@ func localTime(t time.Time) string {
 	return clockFormat().Call("format", float64(t.UnixMilli())).String()
 }
 
-// clockFormat is one Intl.DateTimeFormat for every message: making one
+// clockFormat is one Intl.DateTimeFormat for every message (making one
 // loads the locale's data, and Date.toLocaleTimeString with options makes
-// one per call (about 5 ms each in a profile of the first render).
+// one per call). The page's script makes it, when the browser is first
+// idle (backend/webapp's clockWarmup); without that script the locale's
+// default time format stands in.
 var clockFormat = sync.OnceValue(func() app.Value {
-	opts := map[string]any{"hour": "2-digit", "minute": "2-digit"}
-	return app.Window().Get("Intl").Get("DateTimeFormat").New(app.Window().Get("undefined"), opts)
+	if made := app.Window().Get("liveboardClock"); made.Type() == app.TypeFunction {
+		return made.Invoke()
+	}
+	return app.Window().Get("Intl").Get("DateTimeFormat").New()
 })

@@ -4,7 +4,7 @@
 // page carried (#preloaded) from its first frame. The list never empties
 // on the way to online.
 const { test, expect } = require('@playwright/test');
-const { startServer } = require('./server');
+const { startServer, apiMessages } = require('./server');
 const { waitOnline, messageTexts } = require('./helpers');
 
 test.afterEach(async ({ browser }) => { for (const c of browser.contexts()) await c.close(); });
@@ -48,6 +48,30 @@ test('the list keeps the pre-rendered messages while the Wasm takes over, first 
       await expect(page.locator('#preloaded')).toBeHidden();
       expect(await page.locator('[role=log] i').count()).toBe(0);
       await page.close();
+    }
+  } finally {
+    await server.stop();
+  }
+});
+
+// The server's page shows UTC; the Wasm shows each time in the browser's
+// own zone and locale (the formatter the page's script makes early).
+test('the Wasm shows times in the browser locale and time zone', async ({ browser }) => {
+  const server = await startServer();
+  try {
+    const res = await fetch(server.url + '/api/boards/clock/messages', { method: 'POST', body: JSON.stringify({ id: 'c1', text: 'tick', token: 'clock-token-0123456789' }) });
+    expect(res.status).toBe(201);
+    const at = new Date((await apiMessages(server.url, 'clock'))[0].at);
+    const html = await (await fetch(server.url + '/b/clock')).text();
+    expect(html).toContain(' UTC</time>');
+    for (const [locale, timezoneId] of [['en-US', 'Asia/Seoul'], ['de-DE', 'America/Los_Angeles']]) {
+      const ctx = await browser.newContext({ locale, timezoneId });
+      const page = await ctx.newPage();
+      await page.goto(server.url + '/b/clock');
+      await waitOnline(page);
+      const want = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone: timezoneId }).format(at);
+      await expect(page.locator('li[data-seq] time.at')).toHaveText(want);
+      await ctx.close();
     }
   } finally {
     await server.stop();
