@@ -60,8 +60,8 @@ func TestPageIsUTF8AndPreRendersMessagesAsText(t *testing.T) {
 	}
 }
 
-// Only a valid board name has a page; the Wasm routes /b/ by prefix, so
-// the server is what refuses the rest.
+// Only a valid board name has a page. The Wasm routes the exact paths it
+// is shown or links to, so the server is what refuses the rest.
 func TestOnlyValidBoardPathsArePages(t *testing.T) {
 	base := serve(t)
 	for path, want := range map[string]int{

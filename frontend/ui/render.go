@@ -14,7 +14,7 @@ import (
 func (b *Board) Render() app.UI {
 	return app.Main().ID("board").Body(
 		app.Header().Class("top").Body(
-			app.H1().Body(app.A().Href("/b/"+b.board).Text(b.board)),
+			app.H1().Body(boardLink(b.board).Text(b.board)),
 			app.Span().Class("online").Text(strconv.Itoa(b.online)+" online"),
 			app.Span().Class("state").Attr("role", "status").Attr("data-state", b.status).Attr("data-transport", b.transport).Text(b.status),
 			app.Span().Class("fallback").Hidden(b.transport != client.TransportSSE).Attr("title", "WebSocket is blocked on this network: live over server-sent events").Text("fallback"),
@@ -23,7 +23,7 @@ func (b *Board) Render() app.UI {
 			app.Button().Type("button").Class("update").Hidden(!b.updated).OnClick(b.reload).Text("New version: reload"),
 			app.Nav().Class("boards").Body(
 				app.A().Href("/").Text("lobby"),
-				app.A().Href("/b/random").Text("random"),
+				boardLink("random").Text("random"),
 			),
 		),
 		app.Div().Class("colors").Attr("role", "group").Attr("aria-label", "Background colour").Body(
