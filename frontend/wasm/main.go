@@ -13,5 +13,6 @@ import (
 func main() {
 	ui.ReadPreloaded() // before go-app replaces the page
 	ui.Routes()
+	ui.AwaitPaint()
 	app.RunWhenOnBrowser()
 }

@@ -77,3 +77,39 @@ test('the Wasm shows times in the browser locale and time zone', async ({ browse
     await server.stop();
   }
 });
+
+// The Wasm lets two frames pass between its start and replacing the
+// page, so the browser has presented the pre-rendered page and timed its
+// largest paint (Chromium drops the timing of a node removed before its
+// frame is presented; ui.AwaitPaint). Without the wait the replacement
+// happens inside go.run, in the same task as the instantiation.
+test('the Wasm replaces the page only after the browser presented it', async ({ browser }) => {
+  const server = await startServer();
+  try {
+    const res = await fetch(server.url + '/api/boards/paint/messages', { method: 'POST', body: JSON.stringify({ id: 'p1', text: 'painted', token: 'paint-token-0123456789' }) });
+    expect(res.status).toBe(201);
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await page.addInitScript(() => {
+      window.__frames = 0;
+      const tick = () => { window.__frames++; requestAnimationFrame(tick); };
+      requestAnimationFrame(tick);
+      const instantiate = WebAssembly.instantiateStreaming;
+      WebAssembly.instantiateStreaming = (...args) => instantiate(...args).then((r) => { window.__framesAtStart = window.__frames; return r; });
+      document.addEventListener('DOMContentLoaded', () => {
+        const shown = document.querySelector('li[data-seq]');
+        new MutationObserver(() => {
+          if (window.__framesAtReplace === undefined && !shown.isConnected) window.__framesAtReplace = window.__frames;
+        }).observe(document.body, { subtree: true, childList: true });
+      });
+    });
+    await page.goto(server.url + '/b/paint');
+    await waitOnline(page);
+    const { start, replace } = await page.evaluate(() => ({ start: window.__framesAtStart, replace: window.__framesAtReplace }));
+    expect(start, 'instantiation seen').toBeGreaterThanOrEqual(0);
+    expect(replace - start, 'frames between the Wasm start and the page replaced').toBeGreaterThanOrEqual(2);
+    await ctx.close();
+  } finally {
+    await server.stop();
+  }
+});
