@@ -63,3 +63,17 @@ func TestBoardOfPath(t *testing.T) {
 		}
 	}
 }
+
+// Only the user's own live messages carry Edit and Delete.
+func TestOnlyOwnLiveMessagesHaveActions(t *testing.T) {
+	deleted := message(3, "me", "", "x")
+	deleted.Deleted = true
+	b := &Board{board: "lobby", you: "me", msgs: []entry{message(1, "other", "", "a"), message(2, "me", "", "b"), deleted}}
+	html := app.HTMLString(b)
+	if n := strings.Count(html, `class="actions"`); n != 1 {
+		t.Fatalf("%d messages with actions, want 1 (the own live one):\n%s", n, html)
+	}
+	if i, j := strings.Index(html, `data-seq="2"`), strings.Index(html, `class="actions"`); i < 0 || j < i || j > strings.Index(html, `data-seq="3"`) {
+		t.Fatalf("the actions are not on the own message:\n%s", html)
+	}
+}
