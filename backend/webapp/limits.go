@@ -13,4 +13,9 @@ const (
 	// earlyUnclaimedMS is how long (ms) the early socket waits for the Wasm
 	// before it closes.
 	earlyUnclaimedMS = "20000"
+
+	// workerFallbackMS is how long (ms) the loader waits for the app to
+	// start the service worker (once the board is live) before it starts
+	// it anyway.
+	workerFallbackMS = "10000"
 )

@@ -119,6 +119,19 @@ func TestAppJSStreamsTheFetchedResponse(t *testing.T) {
 	}
 }
 
+// The loader leaves the service worker to the app (or to its fallback
+// timer): it no longer registers it as it starts.
+func TestAppJSDefersTheServiceWorker(t *testing.T) {
+	base := serve(t)
+	_, js := get(t, base+"/app.js")
+	if strings.Contains(js, "\ngoappInitServiceWorker();") {
+		t.Fatal("app.js still registers the service worker at once")
+	}
+	if !strings.Contains(js, "started = true; goappInitServiceWorker();") || !strings.Contains(js, "setTimeout(liveboardStartWorker, "+workerFallbackMS+")") {
+		t.Fatal("app.js lacks the deferred registration and its fallback")
+	}
+}
+
 // Every inline script of a page is allowed by its CSP hash, and nothing
 // else inline is: the policy and the page cannot drift apart.
 func TestPageCSPHashesItsInlineScripts(t *testing.T) {

@@ -167,6 +167,9 @@ func (b *Board) refresh(ch client.Change) {
 func (b *Board) changed(ctx app.Context, ch client.Change) {
 	wasSynced := b.synced
 	b.refresh(ch)
+	if b.synced && !wasSynced {
+		ctx.Defer(func(app.Context) { startWorker() }) // after this render
+	}
 	for _, f := range ch.News {
 		switch f.Type {
 		case protocol.TypeMessage:

@@ -54,3 +54,29 @@ test('installable: a valid manifest, a registered service worker, and no second 
     await server.stop();
   }
 });
+
+// The service worker's install caches app.wasm: it waits until the board
+// is live, so a first visit does not start app.wasm and cache it at once.
+test('the service worker is registered once the board is online, not while app.wasm starts', async ({ browser }) => {
+  const server = await startServer();
+  try {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await page.addInitScript(() => {
+      const register = navigator.serviceWorker.register.bind(navigator.serviceWorker);
+      navigator.serviceWorker.register = (...args) => {
+        const s = document.querySelector('[role=status]');
+        window.__statusAtRegister = s ? s.textContent : '(none)';
+        return register(...args);
+      };
+    });
+    await page.goto(server.url + '/b/worker');
+    await waitOnline(page);
+    const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+    expect(scope).toBe(server.url + '/');
+    expect(await page.evaluate(() => window.__statusAtRegister)).toBe('online');
+    await ctx.close();
+  } finally {
+    await server.stop();
+  }
+});
