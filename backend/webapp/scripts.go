@@ -11,16 +11,39 @@ const wasmPreload = `<link rel="preload" href="/web/app.wasm" as="fetch" type="a
 // the client stored last time (shared/client's SaveHello, under
 // liveboard.hello) and only queues what arrives; the Wasm's client takes
 // the socket and the queue over (frontend/ui/early.go) and applies them.
-// It renders nothing and never writes the status. Without a stored hello
-// (a first visit) it does nothing. Unclaimed, it closes: after
-// EarlySocketUnclaimed, or past EarlySocketMaxFrames frames, so a page
-// whose Wasm never runs holds no socket. Its text is fixed: the CSP
-// allows it by hash.
+// It renders nothing and never writes the status.
+//
+// A first visit has no stored hello. The script then writes the one a
+// fresh client opens with: this browser's token, made here as
+// frontend/ui's token() makes it (52 characters of base32 from the
+// browser's CSPRNG, kept under liveboard.token as go-app stores strings,
+// as JSON), and the stored name if any. The client reads that token and
+// adopts the socket only if its own hello is the same, byte for byte;
+// where the encodings could differ (a name that Go's JSON escapes and
+// JavaScript's does not) it closes it and dials.
+//
+// Unclaimed, it closes: after earlyUnclaimedMS, or past earlyMaxFrames
+// frames, so a page whose Wasm never runs holds no socket. Its text is
+// fixed: the CSP allows it by hash.
 const earlySocket = `<script>
 (function () {
-  var hello;
-  try { hello = JSON.parse(localStorage.getItem("liveboard.hello")); } catch (e) {}
-  if (typeof hello !== "string" || !window.WebSocket) return;
+  if (!window.WebSocket || !window.crypto || !crypto.getRandomValues) return;
+  var stored = function (key) {
+    try { return JSON.parse(localStorage.getItem(key)); } catch (e) { return null; }
+  };
+  var hello = stored("liveboard.hello");
+  if (typeof hello !== "string") {
+    var token = stored("liveboard.token"), name = stored("liveboard.name");
+    if (typeof token !== "string" || token.length < 16) {
+      var abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", bytes = crypto.getRandomValues(new Uint8Array(52));
+      token = "";
+      for (var i = 0; i < bytes.length; i++) token += abc[bytes[i] & 31];
+      try { localStorage.setItem("liveboard.token", JSON.stringify(token)); } catch (e) { return; }
+    }
+    var frame = { type: "hello", token: token };
+    if (typeof name === "string" && name) frame.name = name;
+    hello = JSON.stringify(frame);
+  }
   var path = location.pathname;
   var board = /^\/b\/[a-z0-9_-]{1,64}$/.test(path) ? path.slice(3) : "lobby";
   var ws = new WebSocket(location.origin.replace(/^http/, "ws") + "/ws?board=" + board);

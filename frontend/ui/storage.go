@@ -16,7 +16,9 @@ const (
 	keyNotify     = "liveboard.notify"
 )
 
-// token is this browser's secret, made once.
+// token is this browser's secret, made once: here, or on a first visit
+// by the page's early socket script (backend/webapp's earlySocket), in
+// the same form, so that the client's hello is the one that script sent.
 func token(ctx app.Context) string {
 	var t string
 	ctx.LocalStorage().Get(keyToken, &t)

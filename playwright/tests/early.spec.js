@@ -35,9 +35,13 @@ test('a returning visit goes online on the socket the page opened before the Was
     const first = await ctx.newPage();
     await recordSockets(first);
     await openBoard(first, server.url + '/b/early');
-    // A first visit has no stored hello: the client dials by itself.
-    expect(await first.evaluate(() => window.liveboardEarly)).toBeUndefined();
-    expect(await sockets(first)).toEqual([expect.objectContaining({ wasmStarted: true, state: 1 })]);
+    // A first visit has no stored hello: the script makes the token and
+    // the hello a fresh client opens with, and the client adopts it.
+    expect(await first.evaluate(() => window.liveboardEarly.taken)).toBe(true);
+    expect(await sockets(first)).toEqual([expect.objectContaining({ during: 'loading', wasmStarted: false, state: 1 })]);
+    const token = await first.evaluate(() => JSON.parse(localStorage.getItem('liveboard.token')));
+    expect(token).toMatch(/^[A-Z2-7]{52}$/);
+    expect(await first.evaluate(() => window.liveboardEarly.hello)).toBe(JSON.stringify({ type: 'hello', token }));
     await first.close();
 
     const page = await ctx.newPage();
