@@ -117,6 +117,9 @@ func TestAppJSStreamsTheFetchedResponse(t *testing.T) {
 	if strings.Contains(js, appJSProgressFetch) {
 		t.Fatal("app.js still wraps the response for progress")
 	}
+	if !strings.Contains(js, appJSRunNextTask) {
+		t.Fatal("app.js starts Go in the task that compiled app.wasm")
+	}
 }
 
 // The loader leaves the service worker to the app (or to its fallback
