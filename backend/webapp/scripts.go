@@ -93,8 +93,8 @@ const clockWarmup = `<script>
 })();
 </script>`
 
-// inlineScripts are the page's inline scripts, each allowed by its hash
-// in the CSP.
+// inlineScripts are the page's inline scripts, in the order the page
+// carries them (after wasmPreload); each is allowed by its hash in the CSP.
 var inlineScripts = []string{earlySocket, draftKeeper, clockWarmup}
 
 // serviceWorker is the app's service worker. It differs from go-app's in

@@ -63,7 +63,7 @@ func New(opt Options) http.Handler {
 			Maskable: "/web/icon-maskable-512.png",
 		},
 		Styles:                []string{"/web/app.css"},
-		RawHeaders:            []string{earlySocket, wasmPreload, draftKeeper, clockWarmup},
+		RawHeaders:            append([]string{wasmPreload}, inlineScripts...),
 		Version:               opt.Version,
 		WasmContentLength:     strconv.FormatInt(opt.WasmSize, 10),
 		ServiceWorkerTemplate: serviceWorker,

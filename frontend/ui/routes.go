@@ -33,7 +33,7 @@ func newBoard() app.Composer { return &Board{} }
 
 // routeBoard routes path in the browser when it is a board's page.
 func routeBoard(path string) {
-	if name, ok := cutBoardPath(path); ok && protocol.ValidBoard(name) {
+	if _, ok := boardName(path); ok {
 		app.Route(path, newBoard)
 	}
 }
@@ -50,14 +50,15 @@ func boardLink(name string) app.HTMLA {
 
 // boardOf is the board a path shows.
 func boardOf(path string) string {
-	if name, ok := cutBoardPath(path); ok && protocol.ValidBoard(name) {
+	if name, ok := boardName(path); ok {
 		return name
 	}
 	return protocol.DefaultBoard
 }
 
-func cutBoardPath(path string) (name string, ok bool) {
-	if len(path) > 3 && path[:3] == "/b/" {
+// boardName is the board of a board's page path, /b/NAME with a valid NAME.
+func boardName(path string) (string, bool) {
+	if len(path) > 3 && path[:3] == "/b/" && protocol.ValidBoard(path[3:]) {
 		return path[3:], true
 	}
 	return "", false

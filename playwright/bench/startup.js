@@ -54,13 +54,13 @@ async function visit(ctx, page, url) {
 async function runBuild(bin) {
   process.env.LIVEBOARD_BIN = bin;
   delete require.cache[require.resolve('../tests/server')];
-  const { startServer } = require('../tests/server');
+  const { startServer, apiPost } = require('../tests/server');
   const server = await startServer();
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'liveboard-startup-'));
   const ctx = await chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: chromiumArgs });
   try {
     for (let i = 0; i < messages; i++) {
-      await fetch(server.url + '/api/boards/startup/messages', { method: 'POST', body: JSON.stringify({ id: 's' + i, text: 'message ' + i, token: 'startup-token-0123456789' }) });
+      await apiPost(server.url, 'startup', { id: 's' + i, text: 'message ' + i, token: 'startup-token-0123456789' });
     }
     const url = server.url + '/b/startup';
     const page = ctx.pages()[0] || await ctx.newPage();

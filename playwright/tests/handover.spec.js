@@ -4,7 +4,7 @@
 // page carried (#preloaded) from its first frame. The list never empties
 // on the way to online.
 const { test, expect } = require('@playwright/test');
-const { startServer, apiMessages } = require('./server');
+const { startServer, apiMessages, apiPost } = require('./server');
 const { waitOnline, messageTexts } = require('./helpers');
 
 test.afterEach(async ({ browser }) => { for (const c of browser.contexts()) await c.close(); });
@@ -33,7 +33,7 @@ test('the list keeps the pre-rendered messages while the Wasm takes over, first 
     for (let i = 0; i < 20; i++) {
       const text = `<i>${i}</i> 안녕 & "q"`;
       texts.push(text);
-      const res = await fetch(server.url + '/api/boards/handover/messages', { method: 'POST', body: JSON.stringify({ id: 'h' + i, text, token: 'handover-token-0123456789' }) });
+      const res = await apiPost(server.url, 'handover', { id: 'h' + i, text, token: 'handover-token-0123456789' });
       expect(res.status).toBe(201);
     }
     const ctx = await browser.newContext();
@@ -59,7 +59,7 @@ test('the list keeps the pre-rendered messages while the Wasm takes over, first 
 test('the Wasm shows times in the browser locale and time zone', async ({ browser }) => {
   const server = await startServer();
   try {
-    const res = await fetch(server.url + '/api/boards/clock/messages', { method: 'POST', body: JSON.stringify({ id: 'c1', text: 'tick', token: 'clock-token-0123456789' }) });
+    const res = await apiPost(server.url, 'clock', { id: 'c1', text: 'tick', token: 'clock-token-0123456789' });
     expect(res.status).toBe(201);
     const at = new Date((await apiMessages(server.url, 'clock'))[0].at);
     const html = await (await fetch(server.url + '/b/clock')).text();
@@ -87,7 +87,7 @@ test('the Wasm shows times in the browser locale and time zone', async ({ browse
 test('the Wasm replaces the page only after the browser timed its paint', async ({ browser }) => {
   const server = await startServer();
   try {
-    const res = await fetch(server.url + '/api/boards/paint/messages', { method: 'POST', body: JSON.stringify({ id: 'p1', text: 'painted', token: 'paint-token-0123456789' }) });
+    const res = await apiPost(server.url, 'paint', { id: 'p1', text: 'painted', token: 'paint-token-0123456789' });
     expect(res.status).toBe(201);
     const ctx = await browser.newContext();
     const page = await ctx.newPage();

@@ -59,4 +59,10 @@ async function apiMessages(url, board) {
   return (await res.json()).messages;
 }
 
-module.exports = { startServer, freePort, apiMessages };
+// apiPost posts msg ({ id, text, token, … }) to a board through the HTTP
+// API and returns the response.
+async function apiPost(url, board, msg) {
+  return fetch(`${url}/api/boards/${board}/messages`, { method: 'POST', body: JSON.stringify(msg) });
+}
+
+module.exports = { startServer, freePort, apiMessages, apiPost };
