@@ -3,8 +3,6 @@ package webapp
 import (
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
-	"log/slog"
 	"net/http"
 	"strings"
 )
@@ -26,8 +24,6 @@ var (
 	permissionsPolicy = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 )
 
-// CSPReportPath receives the browser's CSP violation reports.
-const CSPReportPath = "/csp-report"
 
 // scriptHash is the CSP source of an inline <script>…</script>: the
 // SHA-256 of exactly the text between the tags.
@@ -56,32 +52,4 @@ func setSecurityHeaders(h http.Header, tls bool) {
 	if tls {
 		h.Set("Strict-Transport-Security", "max-age=31536000")
 	}
-}
-
-// CSPReports logs each violation report: the directive and the blocked
-// URL's origin only, never a sample of page text.
-func CSPReports(log *slog.Logger) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var rep struct {
-			Report struct {
-				Directive string `json:"violated-directive"`
-				Blocked   string `json:"blocked-uri"`
-			} `json:"csp-report"`
-		}
-		decodeLimited(r, &rep)
-		blocked := rep.Report.Blocked
-		if i := strings.Index(blocked, "//"); i >= 0 {
-			if j := strings.IndexByte(blocked[i+2:], '/'); j >= 0 {
-				blocked = blocked[:i+2+j]
-			}
-		}
-		log.Warn("csp violation", "directive", rep.Report.Directive, "blocked", blocked)
-		w.WriteHeader(http.StatusNoContent)
-	})
-}
-
-// decodeLimited reads a small JSON body; a report that does not parse is
-// still logged, as an empty one.
-func decodeLimited(r *http.Request, v any) {
-	json.NewDecoder(http.MaxBytesReader(nil, r.Body, cspReportMaxBytes)).Decode(v)
 }

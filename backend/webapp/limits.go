@@ -1,9 +1,17 @@
 package webapp
 
+import "time"
+
 // The limits of the pages, in one table.
 const (
 	// cspReportMaxBytes bounds a violation report.
 	cspReportMaxBytes = 16 << 10
+	// cspReportLogBurst is how many violation reports are logged per
+	// cspReportLogWindow; the rest are only counted, so that anyone
+	// posting to /csp-report cannot flood the log. A page that breaks its
+	// policy sends a handful, well under it.
+	cspReportLogBurst  = 20
+	cspReportLogWindow = time.Minute
 
 	// earlyMaxFrames is how many frames the early socket queues before the
 	// Wasm takes it over; past it the socket closes and the client dials
