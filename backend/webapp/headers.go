@@ -24,7 +24,6 @@ var (
 	permissionsPolicy = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 )
 
-
 // scriptHash is the CSP source of an inline <script>…</script>: the
 // SHA-256 of exactly the text between the tags.
 func scriptHash(tag string) string {
