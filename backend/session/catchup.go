@@ -23,7 +23,7 @@ func (s *Stream) catchUp(after *int64) (int64, error) {
 			all = append(all, welcome(head))
 			all = append(all, frames...)
 			all = append(all, Frame{Data: board.Encode(protocol.Synced{Type: protocol.TypeSynced, Head: head})})
-			err := s.sink.Send(all)
+			err := s.sendCounted(all)
 			s.lastSent.Store(timeNow())
 			return head, err
 		}
@@ -40,7 +40,7 @@ func (s *Stream) catchUp(after *int64) (int64, error) {
 		for _, m := range msgs {
 			frames = append(frames, Frame{Seq: m.Seq, Data: board.Encode(board.MessageFrame(m))})
 		}
-		if err := s.sink.Send(frames); err != nil {
+		if err := s.sendCounted(frames); err != nil {
 			return 0, err
 		}
 	} else {
@@ -49,7 +49,7 @@ func (s *Stream) catchUp(after *int64) (int64, error) {
 			return 0, err
 		}
 		head = h
-		if err := s.sink.Send([]Frame{welcome(head)}); err != nil {
+		if err := s.sendCounted([]Frame{welcome(head)}); err != nil {
 			return 0, err
 		}
 		for cur := *after; cur < head; {
@@ -60,13 +60,13 @@ func (s *Stream) catchUp(after *int64) (int64, error) {
 			if len(evs) == 0 {
 				break
 			}
-			if err := s.sink.Send(eventFrames(evs, head)); err != nil {
+			if err := s.sendCounted(eventFrames(evs, head)); err != nil {
 				return 0, err
 			}
 			cur = evs[len(evs)-1].Seq
 		}
 	}
-	err := s.sink.Send([]Frame{{Data: board.Encode(protocol.Synced{Type: protocol.TypeSynced, Head: head})}})
+	err := s.sendCounted([]Frame{{Data: board.Encode(protocol.Synced{Type: protocol.TypeSynced, Head: head})}})
 	s.lastSent.Store(timeNow())
 	return head, err
 }

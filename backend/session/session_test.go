@@ -64,7 +64,7 @@ func newRecSink() *recSink {
 	return &recSink{closed: make(chan Reason, 1), changed: make(chan struct{}, 1)}
 }
 
-func (s *recSink) Send(fs []Frame) error {
+func (s *recSink) Send(fs []Frame) (int, error) {
 	s.mu.Lock()
 	block := s.block
 	s.mu.Unlock()
@@ -75,7 +75,7 @@ func (s *recSink) Send(fs []Frame) error {
 	s.frames = append(s.frames, fs...)
 	s.mu.Unlock()
 	s.poke()
-	return nil
+	return 1, nil
 }
 
 func (s *recSink) Heartbeat() error {

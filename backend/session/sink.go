@@ -9,9 +9,11 @@ type Frame struct {
 
 // Sink is a transport's side of a stream: only framing.
 type Sink interface {
-	// Send writes frames in order, within the transport's write timeout.
-	// An error ends the stream.
-	Send(frames []Frame) error
+	// Send writes frames in order, within the transport's write timeout,
+	// and reports how many socket writes that took (for the coalescing
+	// metric: a batch past a transport's buffer goes out in several). An
+	// error ends the stream.
+	Send(frames []Frame) (writes int, err error)
 	// Heartbeat proves the link when nothing else went out for the
 	// stream's HeartbeatEvery: a WebSocket ping, an SSE ping event. It is
 	// called in order with Send, never at the same time.

@@ -139,18 +139,29 @@ func (s *Stream) fill(from, to int64) (Reason, error) {
 	return ReasonGone, nil
 }
 
-// send writes frames as one batch and counts them.
+// send writes live frames as one batch, counts them, and notes each
+// event's delivery.
 func (s *Stream) send(frames []Frame) error {
-	err := s.sink.Send(frames)
+	err := s.sendCounted(frames)
 	s.lastSent.Store(time.Now().UnixNano())
 	if err == nil {
 		m := s.reg.meter
-		m.Sent(s.transport, len(frames), 1)
 		for _, f := range frames {
 			if f.Seq > 0 {
 				m.Delivered(f.Data)
 			}
 		}
+	}
+	return err
+}
+
+// sendCounted hands frames to the sink and counts them, with the writes
+// they took: catch-ups too, which are frames to readers as much as live
+// ones.
+func (s *Stream) sendCounted(frames []Frame) error {
+	writes, err := s.sink.Send(frames)
+	if err == nil {
+		s.reg.meter.Sent(s.transport, len(frames), writes)
 	}
 	return err
 }

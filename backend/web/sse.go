@@ -108,7 +108,7 @@ func (s *sseSink) write(b []byte) error {
 }
 
 // Send writes the frames in one write.
-func (s *sseSink) Send(frames []session.Frame) error {
+func (s *sseSink) Send(frames []session.Frame) (int, error) {
 	b := s.buf[:0]
 	for _, f := range frames {
 		b = appendEvent(b, f)
@@ -119,7 +119,7 @@ func (s *sseSink) Send(frames []session.Frame) error {
 	} else {
 		s.buf = nil
 	}
-	return err
+	return 1, err
 }
 
 // appendEvent frames one protocol frame. Its JSON holds no newline

@@ -58,9 +58,11 @@ func (w *wsSink) write(b []byte) error {
 	return err
 }
 
-func (w *wsSink) Send(frames []session.Frame) error {
+// Send writes frames in writes of up to wsBatchBytes (one frame may be
+// larger), and counts them.
+func (w *wsSink) Send(frames []session.Frame) (writes int, err error) {
 	if err := w.lockWire(); err != nil {
-		return err
+		return 0, err
 	}
 	defer w.unlockWire()
 	buf := batchBuffers.Get().(*[]byte)
@@ -73,10 +75,11 @@ func (w *wsSink) Send(frames []session.Frame) error {
 		}
 		*buf = b
 		if err := w.write(b); err != nil {
-			return err
+			return writes, err
 		}
+		writes++
 	}
-	return nil
+	return writes, nil
 }
 
 // appendTextFrame appends data as one unmasked, final text frame (RFC 6455

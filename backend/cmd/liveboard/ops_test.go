@@ -244,6 +244,36 @@ func TestMetricsOnTheirOwnListener(t *testing.T) {
 	}
 }
 
+// A catch-up larger than one socket write's batch (web's wsBatchBytes,
+// 32 KiB) is counted in the writes it took, not as one: frames ÷ writes
+// is the coalescing operators read.
+func TestSocketWritesCountEachWriteOfALargeCatchUp(t *testing.T) {
+	mport := freePort(t)
+	a := startApp(t, "-post-burst", "1000", "-metrics-addr", "127.0.0.1:"+mport)
+	const posts, size = protocol.DefaultPageLimit, 1500
+	for i := range posts {
+		apiPost(t, a, "big", tokenA, fmt.Sprint(i), strings.Repeat("x", size))
+	}
+	_, catchUp := join(t, a, "big", tokenB, "", nil)
+	if len(catchUp) != posts {
+		t.Fatalf("caught up %d messages, want %d", len(catchUp), posts)
+	}
+	const minWrites = posts * size / (32 << 10) // more than 2: the bytes cannot fit in fewer
+	var m map[string]float64
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		m = scrape(t, "http://127.0.0.1:"+mport+"/metrics")
+		if m[`liveboard_frames_sent_total{transport="websocket"}`] >= posts+2 { // welcome, messages, synced
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("frames sent %v, want at least %d", m[`liveboard_frames_sent_total{transport="websocket"}`], posts+2)
+		}
+	}
+	if w := m["liveboard_socket_writes_total"]; w <= minWrites || w >= posts {
+		t.Fatalf("%v socket writes for a %d-byte catch-up, want more than %d and fewer than its %d frames", w, posts*size, minWrites, posts)
+	}
+}
+
 func TestMetricsOnTheMainListenerOnlyWhenAsked(t *testing.T) {
 	if code, _ := getStatus(t, startApp(t).url+"/metrics"); code != 404 {
 		t.Fatalf("/metrics without -metrics: %d, want 404", code)
