@@ -50,6 +50,7 @@ type Board struct {
 
 	cl     *client.Client
 	cancel context.CancelFunc
+	relay  *changeRelay // the booted client's changes, until OnMount binds them (boot.go)
 	// mounted is the component's own context, from OnMount; update asks
 	// for a render through it.
 	mounted app.Context
@@ -78,17 +79,22 @@ func (b *Board) OnNav(ctx app.Context) {
 }
 
 // OnMount starts the browser side: stored settings, draft, the client and
-// the window's events.
+// the window's events. The page's own board usually has its client
+// already (boot.go); another board gets a new one.
 func (b *Board) OnMount(ctx app.Context) {
-	b.board = boardOf(ctx.Page().URL().Path)
 	b.mounted = ctx
 	app.Window().Set("liveboardMounted", true) // the loader's draft keeper stops
-	ctx.LocalStorage().Get(keyName, &b.name)
-	ctx.LocalStorage().Get(keyBackground, &b.bg)
+	local.Get(keyName, &b.name)
+	local.Get(keyBackground, &b.bg)
 	b.applyBackground()
 	b.loadNotify(ctx)
 	b.offline = !app.Window().Get("navigator").Get("onLine").Bool()
 	b.watchWindow(ctx)
+	if b.relay != nil {
+		b.bindBooted(ctx)
+		return
+	}
+	b.board = boardOf(ctx.Page().URL().Path)
 	b.switchTo(ctx, b.board)
 }
 
@@ -112,24 +118,9 @@ func (b *Board) switchTo(ctx app.Context, name string) {
 		b.cancel()
 	}
 	b.board, b.synced, b.more, b.notice, b.unread, b.newBelow = name, false, false, "", 0, false
-	loc := app.Window().Get("location")
-	shown, more := takePreloaded(name)
-	cl, err := client.New(client.Config{
-		Base:           loc.Get("protocol").String() + "//" + loc.Get("host").String(),
-		Board:          name,
-		Token:          token(ctx),
-		Name:           b.name,
-		Platform:       browser{},
-		Outbox:         outboxes{ctx},
-		Early:          takeEarlySocket(),
-		Shown:          shown,
-		ShownMore:      more,
-		SaveHello:      func(hello []byte) { ctx.LocalStorage().Set(keyHello, string(hello)) },
-		WelcomeTimeout: testWindow("welcomeTimeoutMs"),
-		WebSocketRetry: testWindow("webSocketRetryMs"),
-		OnChange: func(ch client.Change) {
-			ctx.Dispatch(func(ctx app.Context) { b.changed(ctx, ch) })
-		},
+	b.relay = nil
+	cl, err := newBoardClient(name, b.name, func(ch client.Change) {
+		ctx.Dispatch(func(ctx app.Context) { b.changed(ctx, ch) })
 	})
 	if err != nil {
 		b.notice = "This board cannot be opened: " + err.Error()
@@ -141,6 +132,28 @@ func (b *Board) switchTo(ctx app.Context, name string) {
 	cctx, cancel := context.WithCancel(ctx)
 	b.cancel = cancel
 	ctx.Async(func() { cl.Run(cctx) })
+}
+
+// newBoardClient makes the client of board name: the page's early socket
+// and pre-rendered messages go to the first one made for their board.
+func newBoardClient(name, userName string, onChange func(client.Change)) (*client.Client, error) {
+	loc := app.Window().Get("location")
+	shown, more := takePreloaded(name)
+	return client.New(client.Config{
+		Base:           loc.Get("protocol").String() + "//" + loc.Get("host").String(),
+		Board:          name,
+		Token:          token(),
+		Name:           userName,
+		Platform:       browser{},
+		Outbox:         outboxes{},
+		Early:          takeEarlySocket(),
+		Shown:          shown,
+		ShownMore:      more,
+		SaveHello:      func(hello []byte) { local.Set(keyHello, string(hello)) },
+		WelcomeTimeout: testWindow("welcomeTimeoutMs"),
+		WebSocketRetry: testWindow("webSocketRetryMs"),
+		OnChange:       onChange,
+	})
 }
 
 // testWindow reads a window the Playwright specs shorten

@@ -21,7 +21,7 @@ func (b *Board) submit(ctx app.Context) {
 	name := strings.TrimSpace(app.Window().GetElementByID("name").Get("value").String())
 	if name != b.name {
 		b.name = name
-		ctx.LocalStorage().Set(keyName, name)
+		local.Set(keyName, name)
 		b.cl.SetName(name)
 	}
 	_, err := b.cl.Post(ta.Get("value").String())
@@ -35,7 +35,7 @@ func (b *Board) submit(ctx app.Context) {
 	}
 	// Cleared through the DOM: go-app's Value("") would not (issue #1083).
 	ta.Set("value", "")
-	ctx.LocalStorage().Del(keyDraft + b.board)
+	local.Del(keyDraft + b.board)
 	b.count, b.notice = 0, ""
 	st, tr := b.cl.Status()
 	b.refresh(client.Change{Status: st, Transport: tr})
@@ -55,7 +55,7 @@ func (b *Board) onKeyDown(ctx app.Context, e app.Event) {
 
 func (b *Board) onInput(ctx app.Context, e app.Event) {
 	v := e.Get("target").Get("value").String()
-	ctx.LocalStorage().Set(keyDraft+b.board, v)
+	local.Set(keyDraft+b.board, v)
 	if n := utf8.RuneCountInString(v); (n >= counterFrom) != (b.count >= counterFrom) || n >= counterFrom {
 		b.count = n
 		b.update()
@@ -73,7 +73,7 @@ func (b *Board) onSubmit(ctx app.Context, e app.Event) {
 // pre-rendered page before the app started was saved by the loader shim.
 func (b *Board) restoreDraft(ctx app.Context) {
 	var draft string
-	ctx.LocalStorage().Get(keyDraft+b.board, &draft)
+	local.Get(keyDraft+b.board, &draft)
 	ctx.Defer(func(app.Context) {
 		ta := app.Window().GetElementByID("composer")
 		if ta.Truthy() {

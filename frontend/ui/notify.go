@@ -20,7 +20,7 @@ func notificationAPI() app.Value { return app.Window().Get("Notification") }
 func (b *Board) loadNotify(ctx app.Context) {
 	b.canNotify = notificationAPI().Truthy()
 	var on string
-	ctx.LocalStorage().Get(keyNotify, &on)
+	local.Get(keyNotify, &on)
 	b.notify = on == "on" && b.canNotify && notificationAPI().Get("permission").String() == "granted"
 }
 
@@ -49,7 +49,7 @@ func (b *Board) setNotify(ctx app.Context, on bool) {
 	if on {
 		v = "on"
 	}
-	ctx.LocalStorage().Set(keyNotify, v)
+	local.Set(keyNotify, v)
 	b.update()
 }
 

@@ -120,14 +120,14 @@ func (browser) Do(ctx context.Context, method, url string, body []byte) (client.
 }
 
 // outboxes keeps each board's unacked posts in local storage.
-type outboxes struct{ ctx app.Context }
+type outboxes struct{}
 
 func (o outboxes) LoadOutbox(board string) []client.OutboxItem {
 	var items []client.OutboxItem
-	o.ctx.LocalStorage().Get(keyOutbox+board, &items)
+	local.Get(keyOutbox+board, &items)
 	return items
 }
 
 func (o outboxes) SaveOutbox(board string, items []client.OutboxItem) {
-	o.ctx.LocalStorage().Set(keyOutbox+board, items)
+	local.Set(keyOutbox+board, items)
 }

@@ -29,7 +29,16 @@ func Routes() {
 	routeBoard(app.Window().Get("location").Get("pathname").String())
 }
 
-func newBoard() app.Composer { return &Board{} }
+// newBoard is the Board go-app mounts. In the browser, the first one
+// takes the client started ahead of go-app (boot.go), and with it what
+// that client has shown so far: go-app renders it on mount.
+func newBoard() app.Composer {
+	b := &Board{}
+	if !app.IsServer {
+		b.adoptBooted()
+	}
+	return b
+}
 
 // routeBoard routes path in the browser when it is a board's page.
 func routeBoard(path string) {

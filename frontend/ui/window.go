@@ -76,7 +76,7 @@ func (b *Board) onScroll(ctx app.Context, e app.Event) {
 
 func (b *Board) pickBackground(ctx app.Context, name string) {
 	b.bg = name
-	ctx.LocalStorage().Set(keyBackground, name)
+	local.Set(keyBackground, name)
 	b.applyBackground()
 	b.update()
 }

@@ -13,6 +13,7 @@ import (
 func main() {
 	ui.ReadPreloaded() // before go-app replaces the page
 	ui.Routes()
+	ui.Boot() // the client runs while the Wasm waits for the paint
 	ui.AwaitPaint()
 	app.RunWhenOnBrowser()
 }

@@ -1,0 +1,110 @@
+package ui
+
+import (
+	"context"
+	"sync"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"liveboard/shared/client"
+	"liveboard/shared/protocol"
+)
+
+// Boot starts the page's board client before go-app mounts anything
+// (frontend/wasm calls it while the Wasm waits for the first paint). By
+// the time go-app renders, the client has usually taken over the early
+// socket and applied its frames, so go-app's first render already shows
+// the board synced and online. Started in OnMount instead, the client's
+// "online" reached the screen a paint and a go-app frame (its updates
+// run on a 120 Hz ticker) after that first render: 25–40 ms later in
+// traces of warm visits.
+func Boot() {
+	name := boardOf(app.Window().Get("location").Get("pathname").String())
+	var userName string
+	local.Get(keyName, &userName)
+	relay := &changeRelay{}
+	cl, err := newBoardClient(name, userName, relay.send)
+	if err != nil {
+		return // the Board makes its own client, and shows why it cannot
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	booted = &bootedClient{board: name, cl: cl, cancel: cancel, relay: relay}
+	go cl.Run(ctx)
+}
+
+// bootedClient is Boot's client, until a Board adopts it.
+type bootedClient struct {
+	board  string
+	cl     *client.Client
+	cancel context.CancelFunc
+	relay  *changeRelay
+}
+
+var booted *bootedClient
+
+// adoptBooted takes Boot's client, once, and starts from what it shows.
+func (b *Board) adoptBooted() {
+	bc := booted
+	if bc == nil {
+		return
+	}
+	booted = nil
+	b.board, b.cl, b.cancel, b.relay = bc.board, bc.cl, bc.cancel, bc.relay
+	local.Get(keyName, &b.name)
+	st, tr := b.cl.Status()
+	b.refresh(client.Change{Status: st, Transport: tr})
+}
+
+// bindBooted routes the adopted client's changes to the Board, from
+// OnMount. Its news from before are not replayed as new: they were shown
+// by the first render, before the user could see anything else; only an
+// error among them is still told.
+func (b *Board) bindBooted(ctx app.Context) {
+	pending := b.relay.bind(func(ch client.Change) {
+		ctx.Dispatch(func(ctx app.Context) { b.changed(ctx, ch) })
+	})
+	st, tr := b.cl.Status()
+	b.refresh(client.Change{Status: st, Transport: tr})
+	for _, f := range pending {
+		if f.Type == protocol.TypeError {
+			b.notice = politeError(f.Code, f.Message)
+		}
+	}
+	b.restoreDraft(ctx)
+	if b.synced {
+		ctx.Defer(func(app.Context) {
+			scrollToBottom()
+			startWorker()
+		})
+	}
+}
+
+// changeRelay hands a client's changes to a Board once one is bound, and
+// keeps the news of those before.
+type changeRelay struct {
+	mu   sync.Mutex
+	to   func(client.Change)
+	news []protocol.ServerFrame
+}
+
+func (r *changeRelay) send(ch client.Change) {
+	r.mu.Lock()
+	to := r.to
+	if to == nil {
+		r.news = append(r.news, ch.News...)
+	}
+	r.mu.Unlock()
+	if to != nil {
+		to(ch)
+	}
+}
+
+// bind sends every later change to to, and returns the news before.
+func (r *changeRelay) bind(to func(client.Change)) []protocol.ServerFrame {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.to = to
+	news := r.news
+	r.news = nil
+	return news
+}
