@@ -8,7 +8,8 @@ const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '../..');
-const bin = path.join(root, 'bin/liveboard');
+// LIVEBOARD_BIN audits another build (a before row), relative to the repository's root.
+const bin = path.resolve(root, process.env.LIVEBOARD_BIN || 'bin/liveboard');
 const outDir = path.join(__dirname, 'report');
 const chromeFlags = '--headless=new --no-sandbox --disable-gpu --disable-quic --disable-background-networking --disable-component-update --disable-sync --no-first-run';
 

@@ -79,23 +79,31 @@ func (b *Board) OnNav(ctx app.Context) {
 }
 
 // OnMount starts the browser side: stored settings, draft, the client and
-// the window's events. The page's own board usually has its client
-// already (boot.go); another board gets a new one.
+// the window's events. The page's own board usually has its client, and
+// its settings, already (boot.go); another board gets a new client.
 func (b *Board) OnMount(ctx app.Context) {
 	b.mounted = ctx
 	app.Window().Set("liveboardMounted", true) // the loader's draft keeper stops
-	local.Get(keyName, &b.name)
-	local.Get(keyBackground, &b.bg)
-	b.applyBackground()
-	b.loadNotify(ctx)
-	b.offline = !app.Window().Get("navigator").Get("onLine").Bool()
 	b.watchWindow(ctx)
 	if b.relay != nil {
 		b.bindBooted(ctx)
 		return
 	}
+	b.loadSettings()
 	b.board = boardOf(ctx.Page().URL().Path)
 	b.switchTo(ctx, b.board)
+}
+
+// loadSettings reads what the browser keeps for the page (the name, the
+// background, the notification choice) and whether it is offline. It
+// runs before the first render when it can (adoptBooted): read after it,
+// the notify button that appears can wrap the header and move the list.
+func (b *Board) loadSettings() {
+	local.Get(keyName, &b.name)
+	local.Get(keyBackground, &b.bg)
+	b.applyBackground()
+	b.loadNotify()
+	b.offline = !app.Window().Get("navigator").Get("onLine").Bool()
 }
 
 // OnAppUpdate offers the new version when one was deployed. It does not

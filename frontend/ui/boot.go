@@ -50,7 +50,7 @@ func (b *Board) adoptBooted() {
 	}
 	booted = nil
 	b.board, b.cl, b.cancel, b.relay = bc.board, bc.cl, bc.cancel, bc.relay
-	local.Get(keyName, &b.name)
+	b.loadSettings()
 	st, tr := b.cl.Status()
 	b.refresh(client.Change{Status: st, Transport: tr})
 }

@@ -17,7 +17,7 @@ const notifyBodyRunes = 120
 func notificationAPI() app.Value { return app.Window().Get("Notification") }
 
 // loadNotify reads the stored choice; a permission revoked since turns it off.
-func (b *Board) loadNotify(ctx app.Context) {
+func (b *Board) loadNotify() {
 	b.canNotify = notificationAPI().Truthy()
 	var on string
 	local.Get(keyNotify, &on)
