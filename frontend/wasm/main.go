@@ -13,7 +13,8 @@ import (
 func main() {
 	ui.ReadPreloaded() // before go-app replaces the page
 	ui.Routes()
-	ui.Boot() // the client runs while the Wasm waits for the paint
+	ui.Boot() // the client starts in a task of its own
 	ui.AwaitPaint()
+	ui.AwaitBoot()
 	app.RunWhenOnBrowser()
 }
