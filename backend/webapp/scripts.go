@@ -99,7 +99,9 @@ var inlineScripts = []string{earlySocket, draftKeeper, clockWarmup}
 
 // serviceWorker is the app's service worker. It differs from go-app's in
 // one way: page loads go to the network first and fall back to the cached
-// shell, so a board is fresh when online and still opens offline. Other
+// shell, so a board is fresh when online and still opens offline; with
+// navigation preload, so that the page's request does not wait for the
+// worker to start (a returning visit after the browser stopped it). Other
 // resources (app.wasm, scripts, icons) come from the cache of this
 // version; a new version (a new app.wasm) installs a new cache.
 const serviceWorker = `const cacheName = "app-" + "{{.Version}}";
@@ -118,6 +120,8 @@ self.addEventListener("activate", (event) => {
     for (const key of await caches.keys()) {
       if (key !== cacheName) await caches.delete(key);
     }
+    // A page's request starts while the worker is still starting up.
+    if (self.registration.navigationPreload) await self.registration.navigationPreload.enable();
     await self.clients.claim();
   })());
 });
@@ -130,7 +134,7 @@ self.addEventListener("fetch", (event) => {
   if (req.mode === "navigate") {
     event.respondWith((async () => {
       try {
-        const fresh = await fetch(req);
+        const fresh = (await event.preloadResponse) || (await fetch(req));
         const cache = await caches.open(cacheName);
         cache.put(req, fresh.clone());
         return fresh;

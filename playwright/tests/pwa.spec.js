@@ -35,6 +35,8 @@ test('installable: a valid manifest, a registered service worker, and no second 
     }
     const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
     expect(scope).toBe(server.url + '/');
+    // Page loads do not wait for the worker to start.
+    expect(await page.evaluate(async () => (await (await navigator.serviceWorker.ready).navigationPreload.getState()).enabled)).toBe(true);
 
     // Chrome's own view: no installability errors.
     const cdp = await ctx.newCDPSession(page);
