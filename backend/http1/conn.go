@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"runtime"
 	"runtime/debug"
 	"strconv"
 	"sync"
@@ -88,15 +87,6 @@ func (c *conn) serve() {
 	wait := c.srv.readHeaderTimeout() // for the first request; then the idle timeout
 	for {
 		if c.br.Buffered() == 0 {
-			// The answer is out; yield once before reading the next
-			// request. Under load, by the time this goroutine runs again
-			// the client's next request has usually arrived, and the read
-			// finds it, instead of failing with EAGAIN and parking on the
-			// poller first: 1.9 -> 1.2 reads per request and 9 % less CPU
-			// per request under wrk (64 connections, 2 cores). A lone
-			// client pays for it: 0.4 µs more per loopback round trip in
-			// BenchmarkKeepAlive1KiB (7.6 -> 8.0 µs).
-			runtime.Gosched()
 			c.rwc.SetReadDeadline(time.Now().Add(wait))
 			if _, err := c.br.Peek(1); err != nil {
 				return
