@@ -58,7 +58,8 @@ func heavyPhase(c config, srv *server, metrics bool, post func(int) error, n int
 
 type writeCount struct{ frames, writes float64 }
 
-// writeCounters reads liveboard's WebSocket frames and socket writes.
+// writeCounters reads liveboard's frames sent (all transports) and socket
+// writes.
 func writeCounters(srv *server, metrics bool) (writeCount, bool) {
 	var w writeCount
 	if !metrics {
@@ -76,10 +77,10 @@ func writeCounters(srv *server, metrics bool) (writeCount, bool) {
 			continue
 		}
 		v, _ := strconv.ParseFloat(value, 64)
-		switch name {
-		case `liveboard_frames_sent_total{transport="websocket"}`:
-			w.frames = v
-		case "liveboard_socket_writes_total":
+		switch {
+		case strings.HasPrefix(name, "liveboard_frames_sent_total{"):
+			w.frames += v // each run has readers on one transport only
+		case name == "liveboard_socket_writes_total":
 			w.writes = v
 		}
 	}
