@@ -96,7 +96,7 @@ func (b *Board) OnMount(ctx app.Context) {
 
 // loadSettings reads what the browser keeps for the page (the name, the
 // background, the notification choice) and whether it is offline. It
-// runs before the first render when it can (adoptBooted): read after it,
+// runs before the first render when it can (takeBooted): read after it,
 // the notify button that appears can wrap the header and move the list.
 func (b *Board) loadSettings() {
 	local.Get(keyName, &b.name)
@@ -172,6 +172,12 @@ func testWindow(name string) time.Duration {
 		return 0
 	}
 	return time.Duration(t.Get(name).Int()) * time.Millisecond
+}
+
+// refreshFromClient is refresh with the client's current status.
+func (b *Board) refreshFromClient() {
+	st, tr := b.cl.Status()
+	b.refresh(client.Change{Status: st, Transport: tr})
 }
 
 // refresh copies what the client knows.

@@ -19,16 +19,15 @@ import (
 // run on a 120 Hz ticker) after that first render: 25–40 ms later in
 // traces of warm visits.
 func Boot() {
-	name := boardOf(app.Window().Get("location").Get("pathname").String())
-	var userName string
-	local.Get(keyName, &userName)
-	relay := &changeRelay{}
-	cl, err := newBoardClient(name, userName, relay.send)
+	b := &Board{board: boardOf(app.Window().Get("location").Get("pathname").String()), relay: &changeRelay{}}
+	local.Get(keyName, &b.name)
+	cl, err := newBoardClient(b.board, b.name, b.relay.send)
 	if err != nil {
 		return // the Board makes its own client, and shows why it cannot
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	booted = &bootedClient{board: name, cl: cl, cancel: cancel, relay: relay}
+	b.cl, b.cancel = cl, cancel
+	booted = b
 	go func() {
 		// In a task of its own: in Go's first one (the runtime's start),
 		// the catch-up's decoding made the longest task longer, and
@@ -62,27 +61,20 @@ func nextTask() <-chan struct{} {
 	return ch
 }
 
-// bootedClient is Boot's client, until a Board adopts it.
-type bootedClient struct {
-	board  string
-	cl     *client.Client
-	cancel context.CancelFunc
-	relay  *changeRelay
-}
+// booted is Boot's Board, until go-app mounts it.
+var booted *Board
 
-var booted *bootedClient
-
-// adoptBooted takes Boot's client, once, and starts from what it shows.
-func (b *Board) adoptBooted() {
-	bc := booted
-	if bc == nil {
-		return
-	}
+// takeBooted hands go-app Boot's Board, once, with the settings the
+// browser keeps and what its client shows by now: go-app's first render
+// draws exactly that.
+func takeBooted() *Board {
+	b := booted
 	booted = nil
-	b.board, b.cl, b.cancel, b.relay = bc.board, bc.cl, bc.cancel, bc.relay
-	b.loadSettings()
-	st, tr := b.cl.Status()
-	b.refresh(client.Change{Status: st, Transport: tr})
+	if b != nil {
+		b.loadSettings()
+		b.refreshFromClient()
+	}
+	return b
 }
 
 // bindBooted routes the adopted client's changes to the Board, from
@@ -93,8 +85,7 @@ func (b *Board) bindBooted(ctx app.Context) {
 	pending := b.relay.bind(func(ch client.Change) {
 		ctx.Dispatch(func(ctx app.Context) { b.changed(ctx, ch) })
 	})
-	st, tr := b.cl.Status()
-	b.refresh(client.Change{Status: st, Transport: tr})
+	b.refreshFromClient()
 	for _, f := range pending {
 		if f.Type == protocol.TypeError {
 			b.notice = politeError(f.Code, f.Message)

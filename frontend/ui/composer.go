@@ -7,7 +7,6 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
-	"liveboard/shared/client"
 	"liveboard/shared/protocol"
 )
 
@@ -37,8 +36,7 @@ func (b *Board) submit(ctx app.Context) {
 	ta.Set("value", "")
 	local.Del(keyDraft + b.board)
 	b.count, b.notice = 0, ""
-	st, tr := b.cl.Status()
-	b.refresh(client.Change{Status: st, Transport: tr})
+	b.refreshFromClient()
 	b.update()
 	ctx.Defer(func(app.Context) { scrollToBottom() })
 }

@@ -29,15 +29,15 @@ func Routes() {
 	routeBoard(app.Window().Get("location").Get("pathname").String())
 }
 
-// newBoard is the Board go-app mounts. In the browser, the first one
-// takes the client started ahead of go-app (boot.go), and with it what
-// that client has shown so far: go-app renders it on mount.
+// newBoard is the Board go-app mounts. In the browser, the first one is
+// the Board whose client started ahead of go-app (boot.go).
 func newBoard() app.Composer {
-	b := &Board{}
 	if !app.IsServer {
-		b.adoptBooted()
+		if b := takeBooted(); b != nil {
+			return b
+		}
 	}
-	return b
+	return &Board{}
 }
 
 // routeBoard routes path in the browser when it is a board's page.
