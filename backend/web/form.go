@@ -1,7 +1,6 @@
 package web
 
 import (
-	"crypto/rand"
 	"errors"
 	"html"
 	"net/http"
@@ -53,7 +52,7 @@ func FormPost(deps *Deps) http.Handler {
 }
 
 // NewFormID makes the hidden id of a rendered form.
-func NewFormID() string { return "form-" + rand.Text() }
+func NewFormID() string { return protocol.NewID("form-") }
 
 func formError(w http.ResponseWriter, status int, boardName, msg string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

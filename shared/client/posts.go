@@ -1,7 +1,6 @@
 package client
 
 import (
-	crand "crypto/rand"
 	"time"
 
 	"liveboard/shared/protocol"
@@ -140,5 +139,6 @@ func (c *Client) Pending() int {
 	return len(c.st.Outbox)
 }
 
-// NewPostID makes a post id.
-func NewPostID() string { return "p-" + crand.Text() }
+// NewPostID makes a post id, in the order posts are written
+// (protocol.NewID).
+func NewPostID() string { return protocol.NewID("p-") }

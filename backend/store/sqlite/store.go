@@ -128,7 +128,15 @@ CREATE TABLE IF NOT EXISTS messages (
 	deleted   INTEGER NOT NULL DEFAULT 0,
 	PRIMARY KEY (board, seq)
 ) WITHOUT ROWID;
-CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotent ON messages (board, author, client_id);
+-- Idempotency: one post per (board, client id, author). The id leads:
+-- ids begin with the time they were made (protocol.NewID), so a batch's
+-- posts, whoever wrote them, land at the right edge of this index. With
+-- the author first, a commit of 50 posts from 50 authors changed about 50
+-- index pages, each written to the WAL: about half the commit's CPU.
+-- (BenchmarkAppendConcurrent: 2× the posts per second.) Databases made
+-- before have the author-first index; it is replaced here, once.
+CREATE UNIQUE INDEX IF NOT EXISTS messages_by_client_id ON messages (board, client_id, author);
+DROP INDEX IF EXISTS messages_idempotent;
 -- The log: a post's event is its row in messages (same seq); edits and
 -- deletes are rows here. One insert per post, not two.
 CREATE TABLE IF NOT EXISTS events (

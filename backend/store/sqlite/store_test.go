@@ -10,6 +10,7 @@ import (
 
 	"liveboard/backend/board"
 	"liveboard/backend/board/storetest"
+	"liveboard/shared/protocol"
 )
 
 func post(author, id, text string) board.Command {
@@ -69,6 +70,8 @@ func TestGroupCommitBatchesConcurrentAppends(t *testing.T) {
 
 // BenchmarkAppendConcurrent appends posts from 100 goroutines, as the
 // durable-posts mode of bench:ws does; compare MaxBatch 1 with the default.
+// Their ids are the clients' (protocol.NewID): the index's layout depends
+// on them.
 func BenchmarkAppendConcurrent(b *testing.B) {
 	for _, batch := range []int{1, 0} {
 		b.Run(fmt.Sprint("maxbatch=", batch), func(b *testing.B) {
@@ -82,7 +85,7 @@ func BenchmarkAppendConcurrent(b *testing.B) {
 			b.RunParallel(func(pb *testing.PB) {
 				author := fmt.Sprint("a", n.Add(1))
 				for i := 0; pb.Next(); i++ {
-					if _, _, err := s.Append(context.Background(), post(author, fmt.Sprint(i), "durable post")); err != nil {
+					if _, _, err := s.Append(context.Background(), post(author, protocol.NewID("p-"), "durable post")); err != nil {
 						b.Error(err)
 						return
 					}

@@ -76,9 +76,9 @@ func appendRate(c config, s board.Store, boardOf func(p int) string) float64 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := 0; time.Now().Before(end); i++ {
+			for time.Now().Before(end) {
 				_, _, err := s.Append(context.Background(), board.Command{Board: boardOf(p), Kind: board.KindPost,
-					Author: fmt.Sprint("a", p), ID: fmt.Sprint(i), Name: "x", Text: "durable post", At: time.Now()})
+					Author: fmt.Sprint("a", p), ID: protocol.NewID("p-"), Name: "x", Text: "durable post", At: time.Now()})
 				if err != nil {
 					return
 				}
@@ -127,8 +127,8 @@ func serverRate(c config, dir string) (float64, error) {
 			ready.Done()
 			<-startAt
 			end := time.Now().Add(c.durableFor)
-			for i := 0; time.Now().Before(end); i++ {
-				b, _ := json.Marshal(protocol.ClientFrame{Type: protocol.TypePost, ID: fmt.Sprint(i), Text: "durable post"})
+			for time.Now().Before(end) {
+				b, _ := json.Marshal(protocol.ClientFrame{Type: protocol.TypePost, ID: protocol.NewID("p-"), Text: "durable post"})
 				if err := conn.Write(ctx, websocket.MessageText, b); err != nil {
 					errs <- err
 					return
