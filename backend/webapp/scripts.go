@@ -109,6 +109,16 @@ const resourcesToCache = {{.ResourcesToCache}};
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
+    // The resources come straight from this version's cache, without
+    // starting the worker and running its fetch handler: on a returning
+    // visit, app.js and app.wasm waited for both. A resource missing from
+    // the cache goes to the network, as the fetch handler would send it.
+    if (event.addRoutes) {
+      await event.addRoutes(resourcesToCache.filter((path) => path !== "/").map((path) => ({
+        condition: { urlPattern: path, requestMethod: "GET" },
+        source: { cacheName: cacheName },
+      }))).catch(() => {});
+    }
     const cache = await caches.open(cacheName);
     await cache.addAll(resourcesToCache);
     await self.skipWaiting();

@@ -43,13 +43,22 @@ test('installable: a valid manifest, a registered service worker, and no second 
     const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
     expect(installabilityErrors).toEqual([]);
 
-    // A second visit takes app.wasm from the service worker's cache.
+    // A second visit takes app.wasm and the scripts from the service
+    // worker's cache, through its static routes: the worker's own fetch
+    // handler does not run for them.
     const wasm = [];
     page.on('response', (r) => { if (r.url().endsWith('/web/app.wasm')) wasm.push(r.fromServiceWorker()); });
+    const routed = {};
+    cdp.on('Network.responseReceived', (e) => {
+      const name = new URL(e.response.url).pathname;
+      if (['/web/app.wasm', '/app.js', '/wasm_exec.js'].includes(name)) routed[name] = (e.response.serviceWorkerRouterInfo || {}).actualSourceType;
+    });
+    await cdp.send('Network.enable');
     await page.reload();
     await waitOnline(page);
     expect(wasm.length).toBeGreaterThan(0);
     expect(wasm.every((fromSW) => fromSW)).toBe(true);
+    expect(routed).toEqual({ '/web/app.wasm': 'cache', '/app.js': 'cache', '/wasm_exec.js': 'cache' });
     await page.screenshot({ path: testInfo.outputPath('installed.png') });
   } finally {
     await ctx.close();
