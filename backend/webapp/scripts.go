@@ -66,7 +66,10 @@ const draftKeeper = `<script>
   document.addEventListener("input", function (e) {
     var t = e.target;
     if (window.liveboardMounted || !t) return;
-    if (t.id === "composer") localStorage.setItem("liveboard.draft." + board, JSON.stringify(t.value));
+    if (t.id === "composer") {
+      if (t.value) localStorage.setItem("liveboard.draft." + board, JSON.stringify(t.value));
+      else localStorage.removeItem("liveboard.draft." + board);
+    }
     if (t.id === "name") localStorage.setItem("liveboard.name", JSON.stringify(t.value));
   }, true);
   document.addEventListener("submit", function () {

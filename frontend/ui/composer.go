@@ -53,7 +53,11 @@ func (b *Board) onKeyDown(ctx app.Context, e app.Event) {
 
 func (b *Board) onInput(ctx app.Context, e app.Event) {
 	v := e.Get("target").Get("value").String()
-	local.Set(keyDraft+b.board, v)
+	if v == "" {
+		local.Del(keyDraft + b.board) // as SaveOutbox: no empty keys
+	} else {
+		local.Set(keyDraft+b.board, v)
+	}
 	if n := utf8.RuneCountInString(v); (n >= counterFrom) != (b.count >= counterFrom) || n >= counterFrom {
 		b.count = n
 		b.update()

@@ -128,6 +128,12 @@ func (o outboxes) LoadOutbox(board string) []client.OutboxItem {
 	return items
 }
 
+// An empty outbox is no key at all: go-app reads every key of local
+// storage at each start, and a user posts to many boards.
 func (o outboxes) SaveOutbox(board string, items []client.OutboxItem) {
+	if len(items) == 0 {
+		local.Del(keyOutbox + board)
+		return
+	}
 	local.Set(keyOutbox+board, items)
 }

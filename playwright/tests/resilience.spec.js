@@ -68,6 +68,14 @@ test('offline: a post is pending, survives a reload, and is delivered once when 
     await expect(page.locator('li[data-seq] .text')).toHaveText(['written offline 오프라인'], { timeout: 10_000 });
     await expect(page.locator('li[data-pending]')).toHaveCount(0);
     expect((await apiMessages(server.url, 'offline')).length).toBe(1);
+    // An emptied outbox, and a draft typed and then erased, leave no key
+    // behind: go-app reads every key of local storage at each start.
+    const box = page.getByLabel('Message', { exact: true });
+    await box.fill('not sent');
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('liveboard.draft.offline'))).toBe('"not sent"');
+    await box.fill('');
+    const leftovers = () => page.evaluate(() => Object.keys(localStorage).filter((k) => /^liveboard\.(outbox|draft)\./.test(k)));
+    await expect.poll(leftovers).toEqual([]);
     await page.screenshot({ path: testInfo.outputPath('online-again.png') });
   } finally {
     await server.stop();
