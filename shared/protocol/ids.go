@@ -2,6 +2,8 @@ package protocol
 
 import (
 	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
 	"time"
 )
 
@@ -21,12 +23,7 @@ const (
 func NewID(prefix string) string { return newIDAt(prefix, time.Now()) }
 
 func newIDAt(prefix string, at time.Time) string {
-	const hex = "0123456789abcdef"
-	var b [idTimeDigits]byte
-	ms := uint64(at.UnixMilli())
-	for i := len(b) - 1; i >= 0; i-- {
-		b[i] = hex[ms&15]
-		ms >>= 4
-	}
-	return prefix + string(b[:]) + "-" + rand.Text()[:idRandomChars]
+	var ms [8]byte
+	binary.BigEndian.PutUint64(ms[:], uint64(at.UnixMilli()))
+	return prefix + hex.EncodeToString(ms[8-idTimeDigits/2:]) + "-" + rand.Text()[:idRandomChars]
 }

@@ -84,7 +84,7 @@ func BenchmarkAppendConcurrent(b *testing.B) {
 			b.SetParallelism(50) // 100 posters on 2 cores
 			b.RunParallel(func(pb *testing.PB) {
 				author := fmt.Sprint("a", n.Add(1))
-				for i := 0; pb.Next(); i++ {
+				for pb.Next() {
 					if _, _, err := s.Append(context.Background(), post(author, protocol.NewID("p-"), "durable post")); err != nil {
 						b.Error(err)
 						return
