@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -108,21 +107,41 @@ func (c *conn) serve() {
 // exchange is what one request needs besides its *http.Request, in one
 // allocation.
 type exchange struct {
-	ctx  requestContext
-	w    response
-	body body
-	url  url.URL
+	ctx     requestContext
+	w       response
+	body    body
+	url     url.URL
+	hasBody bool // body is the request's: it has one
 }
 
 // serveRequest reads one request and answers it. It reports whether the
 // connection can carry another.
 func (c *conn) serveRequest() bool {
+	ex, req, ok := c.readRequest()
+	if !ok {
+		return false
+	}
+	if req.Method == http.MethodOptions && req.RequestURI == "*" {
+		c.serveAsteriskOptions(&ex.w)
+	} else {
+		c.runHandler(&ex.w, req)
+	}
+	if c.hijacked {
+		return false
+	}
+	return c.endRequest(ex)
+}
+
+// readRequest reads and parses one request's header and makes what the
+// handler gets. A request refused before any handler has its answer
+// written here, and the connection closes (ok is false).
+func (c *conn) readRequest() (ex *exchange, req *http.Request, ok bool) {
 	if !headerComplete(c.br) {
 		// Only a header still on its way needs the slowloris deadline;
 		// one already in the buffer is parsed without touching the timer.
 		// Reading the rest may block, so what is answered goes out first.
 		if c.flush() != nil {
-			return false
+			return nil, nil, false
 		}
 		c.rwc.SetReadDeadline(time.Now().Add(c.srv.readHeaderTimeout()))
 	}
@@ -130,7 +149,7 @@ func (c *conn) serveRequest() bool {
 	if head != nil && cap(head) <= 2*readBufSize {
 		c.scratch = head[:0]
 	}
-	ex := &exchange{}
+	ex = &exchange{}
 	var parsed http.Request // stays on the stack: WithContext copies it once
 	var f framing
 	if err == nil {
@@ -141,7 +160,7 @@ func (c *conn) serveRequest() bool {
 		if errors.As(err, &pe) {
 			c.writeRefusal(pe)
 		}
-		return false
+		return nil, nil, false
 	}
 	// The read deadline left from the header is harmless: every later read
 	// (body, background, next request) sets its own.
@@ -149,39 +168,34 @@ func (c *conn) serveRequest() bool {
 	c.keepAlive.Store(!f.close && !c.srv.closing.Load())
 
 	ex.ctx.c = c
-	var b *body
+	parsed.Body = http.NoBody
 	if f.chunked || f.contentLength > 0 {
-		b = &ex.body
+		b := &ex.body
 		b.c, b.chunked, b.remaining = c, f.chunked, max(f.contentLength, 0)
 		if f.expectContinue {
 			b.onRead = c.writeContinue
 		}
-		parsed.Body = b
-	} else {
-		parsed.Body = http.NoBody
+		parsed.Body, ex.hasBody = b, true
 	}
-	c.cr.startRequest(&ex.ctx, b == nil)
+	c.cr.startRequest(&ex.ctx, !ex.hasBody)
 	parsed.RemoteAddr = c.remoteAddr
 	parsed.TLS = c.tls
-	req := parsed.WithContext(&ex.ctx)
+	req = parsed.WithContext(&ex.ctx)
 	clear(c.header)
-	w := &ex.w
-	*w = response{c: c, req: req, header: c.header, contentLength: -1, http10: f.http10}
+	ex.w = response{c: c, req: req, header: c.header, contentLength: -1, http10: f.http10}
+	return ex, req, true
+}
 
-	if req.Method == http.MethodOptions && req.RequestURI == "*" {
-		c.serveAsteriskOptions(w)
-	} else {
-		c.runHandler(w, req)
-	}
-	if c.hijacked {
-		return false
-	}
+// endRequest completes the response once the handler has returned, drains
+// what it left of the body, and reports whether the connection can carry
+// another request.
+func (c *conn) endRequest(ex *exchange) bool {
 	ex.ctx.cancel(context.Canceled)
 	c.cr.abortPendingRead()
-	if !w.finish() {
+	if !ex.w.finish() {
 		c.keepAlive.Store(false)
 	}
-	if b != nil && c.keepAlive.Load() && !b.drain() {
+	if ex.hasBody && c.keepAlive.Load() && !ex.body.drain() {
 		c.keepAlive.Store(false)
 	}
 	// Pipelined requests whose header is already here are answered before
@@ -262,34 +276,9 @@ func (c *conn) writeContinue() {
 	c.bw.Flush()
 }
 
-// armBodyRead pushes the read deadline forward before a body read that
-// may reach the socket.
-func (c *conn) armBodyRead() {
-	if c.br.Buffered() > 0 {
-		return
-	}
-	if c.unflushed {
-		c.flush() // a pipelined body on its way: earlier answers go first
-	}
-	now := time.Now()
-	if now.After(c.bodyReadArmed) {
-		t := c.srv.readBodyTimeout()
-		c.rwc.SetReadDeadline(now.Add(t))
-		c.bodyReadArmed = now.Add(t / 2)
-	}
-}
-
 // bodyDone is called when the handler has read the whole body: from then
 // on a read from the socket can tell whether the client went away.
 func (c *conn) bodyDone() { c.cr.bodyRead() }
-
-// limitDrain bounds the whole drain of an unread body by MaxDrainTime,
-// which armBodyRead then leaves alone; the returned function lifts it.
-func (c *conn) limitDrain() (done func()) {
-	c.rwc.SetReadDeadline(time.Now().Add(MaxDrainTime))
-	c.bodyReadArmed = time.Now().Add(MaxDrainTime)
-	return func() { c.bodyReadArmed = time.Time{} }
-}
 
 func (c *conn) close() {
 	c.bw.Flush()
@@ -305,47 +294,3 @@ func (c *conn) release() {
 	writerPool.Put(c.bw)
 	c.br, c.bw = nil, nil
 }
-
-// connWriter pushes the write deadline forward before each write, so that
-// WriteTimeout bounds each write, not the whole response.
-type connWriter struct{ c *conn }
-
-func (w connWriter) Write(p []byte) (int, error) {
-	w.c.armWrite()
-	return w.c.rwc.Write(p)
-}
-
-func (c *conn) armWrite() {
-	now := time.Now()
-	if now.After(c.writeRefresh) {
-		t := c.srv.writeTimeout()
-		c.rwc.SetWriteDeadline(now.Add(t))
-		c.writeRefresh = now.Add(t / 2) // each write has at least half the timeout
-	}
-}
-
-// hijackedConn is a connection handed over by Hijack. It still counts
-// against MaxConns until its new owner closes it.
-type hijackedConn struct {
-	net.Conn
-	srv  *Server
-	once sync.Once
-}
-
-func (h *hijackedConn) Close() error {
-	err := h.Conn.Close()
-	h.once.Do(func() { h.srv.open.Add(-1) })
-	return err
-}
-
-// SyscallConn exposes the socket under a plain TCP connection, so a
-// WebSocket can wait for readability without reading; a TLS connection
-// has none (its bytes are not the socket's).
-func (h *hijackedConn) SyscallConn() (syscall.RawConn, error) {
-	if sc, ok := h.Conn.(syscall.Conn); ok {
-		return sc.SyscallConn()
-	}
-	return nil, errNoSyscallConn
-}
-
-var errNoSyscallConn = errors.New("http1: the connection has no socket of its own")

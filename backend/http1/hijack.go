@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync"
+	"syscall"
 	"time"
 )
 
@@ -66,3 +68,29 @@ func bufferedReader(conn net.Conn, early []byte) *bufio.Reader {
 	br.Peek(len(early)) // one fill, from the early bytes alone
 	return br
 }
+
+// hijackedConn is a connection handed over by Hijack. It still counts
+// against MaxConns until its new owner closes it.
+type hijackedConn struct {
+	net.Conn
+	srv  *Server
+	once sync.Once
+}
+
+func (h *hijackedConn) Close() error {
+	err := h.Conn.Close()
+	h.once.Do(func() { h.srv.open.Add(-1) })
+	return err
+}
+
+// SyscallConn exposes the socket under a plain TCP connection, so a
+// WebSocket can wait for readability without reading; a TLS connection
+// has none (its bytes are not the socket's).
+func (h *hijackedConn) SyscallConn() (syscall.RawConn, error) {
+	if sc, ok := h.Conn.(syscall.Conn); ok {
+		return sc.SyscallConn()
+	}
+	return nil, errNoSyscallConn
+}
+
+var errNoSyscallConn = errors.New("http1: the connection has no socket of its own")

@@ -104,14 +104,7 @@ func discard(ch <-chan opened) {
 // welcome.
 func (c *Client) connect(ctx context.Context) (link, protocol.ServerFrame, error) {
 	if c.onSSE && time.Since(c.lastWSTry) < c.cfg.WebSocketRetry {
-		sse := c.openSSE(ctx)
-		select {
-		case o := <-sse:
-			return o.l, o.welcome, o.err
-		case <-c.kick:
-			discard(sse)
-			return nil, protocol.ServerFrame{}, errKicked
-		}
+		return c.awaitSSE(c.openSSE(ctx))
 	}
 	c.lastWSTry = time.Now()
 	ws := c.openWebSocket(ctx)
@@ -127,15 +120,9 @@ func (c *Client) connect(ctx context.Context) (link, protocol.ServerFrame, error
 			return nil, protocol.ServerFrame{}, o.err
 		}
 		c.onSSE = true
-		sse := c.openSSE(ctx)
-		select {
-		case o = <-sse:
-			return o.l, o.welcome, o.err
-		case <-c.kick:
-			discard(sse)
-			return nil, protocol.ServerFrame{}, errKicked
-		}
+		return c.awaitSSE(c.openSSE(ctx))
 	case <-timer.C:
+		return c.raceSSE(ctx, ws)
 	case <-c.kick: // an attempt begun offline may hang: start afresh
 		discard(ws)
 		return nil, protocol.ServerFrame{}, errKicked
@@ -143,8 +130,23 @@ func (c *Client) connect(ctx context.Context) (link, protocol.ServerFrame, error
 		discard(ws)
 		return nil, protocol.ServerFrame{}, ctx.Err()
 	}
-	// A socket that opened but says nothing: a proxy swallowing the
-	// upgrade, or a busy server. SSE beside it; the first welcome wins.
+}
+
+// awaitSSE waits for an SSE link being opened, or RetryNow.
+func (c *Client) awaitSSE(sse <-chan opened) (link, protocol.ServerFrame, error) {
+	select {
+	case o := <-sse:
+		return o.l, o.welcome, o.err
+	case <-c.kick:
+		discard(sse)
+		return nil, protocol.ServerFrame{}, errKicked
+	}
+}
+
+// raceSSE follows a socket that opened but says nothing (a proxy
+// swallowing the upgrade, or a busy server) with SSE beside it; the first
+// welcome wins.
+func (c *Client) raceSSE(ctx context.Context, ws <-chan opened) (link, protocol.ServerFrame, error) {
 	sse := c.openSSE(ctx)
 	for ws != nil || sse != nil {
 		select {

@@ -18,7 +18,7 @@ func (c *Client) serve(ctx context.Context, l link, welcome protocol.ServerFrame
 		c.mu.Lock()
 		c.link = nil
 		c.mu.Unlock()
-		l.close()
+		l.close() // the link serve ends on, after any move to WebSocket
 		c.flushCatchUp()
 	}()
 	c.applyQueued(l, welcome)
@@ -26,69 +26,83 @@ func (c *Client) serve(ctx context.Context, l link, welcome protocol.ServerFrame
 	beat := time.NewTicker(protocol.HeartbeatInterval)
 	defer beat.Stop()
 	heard := time.Now()
-	var probe, probeLate <-chan time.Time
-	var probing <-chan opened
+	var up upgrade
 	if l.transport() == TransportSSE {
-		probe = time.After(c.cfg.WebSocketRetry)
+		up.next = time.After(c.cfg.WebSocketRetry)
 	}
+	defer up.abandon()
 	for {
 		select {
 		case f := <-l.frames():
 			heard = time.Now()
 			c.applyQueued(l, f)
 		case <-l.done():
-			if probing != nil {
-				discard(probing)
-			}
-			for { // frames already read still count
-				select {
-				case f := <-l.frames():
-					c.applyQueued(l, f)
-				default:
-					return false
-				}
-			}
+			c.applyRest(l)
+			return false
 		case <-beat.C:
 			if time.Since(heard) > protocol.DeadAfter {
-				if probing != nil {
-					discard(probing)
-				}
 				return false
 			}
 			l.ping()
-		case <-probe:
+		case <-up.next:
 			c.lastWSTry = time.Now()
-			probing, probeLate = c.openWebSocket(ctx), time.After(c.cfg.WelcomeTimeout)
-		case <-probeLate: // a socket that opens and says nothing: not yet
-			discard(probing)
-			probing, probeLate = nil, nil
-			probe = time.After(c.cfg.WebSocketRetry)
-		case o := <-probing:
-			probing, probeLate = nil, nil
+			up.opening, up.late = c.openWebSocket(ctx), time.After(c.cfg.WelcomeTimeout)
+		case <-up.late: // a socket that opens and says nothing: not yet
+			up.abandon()
+			up.next = time.After(c.cfg.WebSocketRetry)
+		case o := <-up.opening:
+			up.opening, up.late = nil, nil
 			if o.err != nil {
-				probe = time.After(c.cfg.WebSocketRetry)
+				up.next = time.After(c.cfg.WebSocketRetry)
 				continue
 			}
-			// Back on WebSocket: its hello resumed from LastSeq, so what
-			// SSE delivered meanwhile comes again and is not news.
-			c.mu.Lock()
-			c.link = o.l
-			c.mu.Unlock()
-			l.close()
-			l, probe = o.l, nil
-			c.wsFails, c.onSSE = 0, false
 			heard = time.Now()
-			c.applyQueued(l, o.welcome)
+			l = c.moveTo(l, o)
 		case <-c.kick:
-			if probing != nil {
-				discard(probing)
-			}
 			return true
 		case <-ctx.Done():
-			if probing != nil {
-				discard(probing)
-			}
 			return false
+		}
+	}
+}
+
+// upgrade is serve's attempt to leave SSE for WebSocket: when to try
+// next, the socket being opened, and when its welcome is late.
+type upgrade struct {
+	next, late <-chan time.Time
+	opening    <-chan opened
+}
+
+// abandon drops a socket still being opened.
+func (u *upgrade) abandon() {
+	if u.opening != nil {
+		discard(u.opening)
+	}
+	u.opening, u.late = nil, nil
+}
+
+// moveTo makes the WebSocket an upgrade opened the link and closes the
+// old one. Its hello resumed from LastSeq, so what SSE delivered
+// meanwhile comes again and is not news.
+func (c *Client) moveTo(old link, o opened) link {
+	c.mu.Lock()
+	c.link = o.l
+	c.mu.Unlock()
+	old.close()
+	c.wsFails, c.onSSE = 0, false
+	c.applyQueued(o.l, o.welcome)
+	return o.l
+}
+
+// applyRest applies the frames an ended link had already read: they
+// still count.
+func (c *Client) applyRest(l link) {
+	for {
+		select {
+		case f := <-l.frames():
+			c.applyQueued(l, f)
+		default:
+			return
 		}
 	}
 }

@@ -6,16 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"time"
 
-	"liveboard/backend/board"
-	"liveboard/backend/health"
 	"liveboard/backend/http1"
-	"liveboard/backend/metrics"
-	"liveboard/backend/session"
-	"liveboard/backend/web"
-	"liveboard/shared/protocol"
 )
 
 // run starts the server and blocks until ctx ends, then shuts down
@@ -28,67 +21,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg.logFormat, stderr)
-
-	var srv *http1.Server // set below; the metrics read its connections
-	meter := metrics.New(func() int {
-		if srv == nil {
-			return 0
-		}
-		return srv.OpenConns()
-	})
-	hub := board.NewHub() // this node's readers and presence
-	svc := &board.Service{
-		Presence:   hub,
-		AdminToken: cfg.adminToken,
-		Rate:       board.RateLimit{Burst: cfg.postBurst, Window: cfg.postWindow},
-		Meter:      meter,
-	}
-	// Nothing commits before the server starts, so the hook may name svc
-	// before its broker is set.
-	store, err := openStore(ctx, cfg, svc.Publish, meter)
+	n, err := newNode(ctx, cfg, newLogger(cfg.logFormat, stderr))
 	if err != nil {
 		return err
 	}
-	defer store.Close() // after the server: every acked post is committed already
-	broker, brokerChecks, closeBroker, err := openBroker(cfg, hub, store, meter, log)
-	if err != nil {
-		return err
-	}
-	defer closeBroker() // before the store: its head checks read it
-	svc.Store, svc.Broker = store, broker
-	sessions := session.NewRegistry(svc, session.Options{SendQueue: cfg.sendQueue, Logger: log, Meter: meter})
-	deps := &web.Deps{Service: svc, Sessions: sessions, AllowOrigins: cfg.allowOrigins, Proxies: cfg.trustedProxies, Logger: log}
-	sockets := web.NewSockets(deps)
-	sockets.HelloTimeout, sockets.PingInterval, sockets.PingTimeout = cfg.helloTimeout, cfg.pingInterval, cfg.pingTimeout
+	defer n.close()
+	return n.serve(ctx, stdout)
+}
 
-	ready := health.New(append([]health.Check{{Name: "store", Probe: func(ctx context.Context) error {
-		_, err := store.Head(ctx, protocol.DefaultBoard)
-		return err
-	}}}, brokerChecks...)...)
-	go ready.Run(ctx)
-	var onMain http.Handler // /metrics on the main listener only with -metrics alone
-	if cfg.metrics && cfg.metricsAddr == "" {
-		onMain = meter.Handler()
-	}
-	handler, err := routes(deps, sockets, ready, onMain)
-	if err != nil {
-		return err
-	}
-	handler = web.CountResponses(meter.Responded, handler)
-	if cfg.accessLog {
-		handler = web.AccessLog(log, handler)
-	}
-	srv = &http1.Server{Handler: handler, MaxConns: cfg.maxConns, Logger: log}
-	srv.RegisterOnShutdown(sessions.Shutdown)
-	srv.RegisterOnShutdown(sockets.Shutdown)
-
+// serve listens, announces the address and serves until ctx ends; then
+// it drains, if asked to, and shuts down.
+func (n *node) serve(ctx context.Context, stdout io.Writer) error {
+	cfg, log := n.cfg, n.log
+	go n.ready.Run(ctx)
 	l, scheme, err := listen(cfg)
 	if err != nil {
 		return err
 	}
 	if cfg.metricsAddr != "" {
-		stopMetrics, err := serveMetrics(cfg.metricsAddr, meter.Handler(), log)
+		stopMetrics, err := serveMetrics(cfg.metricsAddr, n.meter.Handler(), log)
 		if err != nil {
 			l.Close()
 			return err
@@ -102,30 +53,36 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	go freeMemoryOnSIGUSR1(ctx, log)
 
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(l) }()
+	go func() { served <- n.srv.Serve(l) }()
 	select {
 	case err := <-served:
 		return err
 	case <-ctx.Done():
 	}
-	if cfg.drainDelay > 0 {
+	return n.shutdown(served)
+}
+
+// shutdown drains, if asked to, then stops the server and waits for its
+// streams and sockets.
+func (n *node) shutdown(served <-chan error) error {
+	if n.cfg.drainDelay > 0 {
 		// /readyz says 503 while the node still serves, so that the load
 		// balancer moves traffic away before the listener closes.
-		ready.Drain()
-		log.Info("draining", "for", cfg.drainDelay)
-		time.Sleep(cfg.drainDelay)
+		n.ready.Drain()
+		n.log.Info("draining", "for", n.cfg.drainDelay)
+		time.Sleep(n.cfg.drainDelay)
 	}
-	log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), cfg.shutdown)
+	n.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), n.cfg.shutdown)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		log.Warn("shutdown incomplete", "err", err)
+	if err := n.srv.Shutdown(sctx); err != nil {
+		n.log.Warn("shutdown incomplete", "err", err)
 	}
 	// Shutdown told the streams and sockets (RegisterOnShutdown) without
 	// waiting for them; wait here, so that no socket appends to a closed
 	// store.
-	sessions.Shutdown()
-	sockets.Shutdown()
+	n.sessions.Shutdown()
+	n.sockets.Shutdown()
 	if err := <-served; !errors.Is(err, http1.ErrServerClosed) {
 		return err
 	}

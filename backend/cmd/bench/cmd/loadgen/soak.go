@@ -58,162 +58,206 @@ func soak(c config) error {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	boards := max(c.soakBoards, 1)
-	boardURL := func(b int) string {
-		return "ws" + strings.TrimPrefix(srv.url, "http") + fmt.Sprintf("/ws?board=soak-%03d", b)
-	}
-	if err := fillBoards(ctx, boards, boardURL); err != nil {
+	r := &soakRun{ctx: ctx, srv: srv, boards: max(c.soakBoards, 1), clients: make([]*websocket.Conn, c.subs)}
+	if err := fillBoards(ctx, r.boards, r.boardURL); err != nil {
 		return err
 	}
-	var delivered atomic.Int64 // messages the readers received
-	var d dialer
-	var mu sync.Mutex
-	clients := make([]*websocket.Conn, c.subs)
-	open := func(i int) {
-		dctx, dcancel := context.WithTimeout(ctx, 30*time.Second)
-		defer dcancel()
-		conn, _, err := websocket.Dial(dctx, boardURL(i%boards), &websocket.DialOptions{HTTPClient: d.client()})
-		if err != nil {
-			return
-		}
-		conn.SetReadLimit(protocol.MaxFrameBytes)
-		b, _ := json.Marshal(protocol.ClientFrame{Type: protocol.TypeHello, Token: fmt.Sprintf("soak-client-token-%06d", i), Name: fmt.Sprint("reader ", i)})
-		if conn.Write(dctx, websocket.MessageText, b) != nil {
-			conn.CloseNow()
-			return
-		}
-		go func() { // read until closed
-			synced := false // the catch-up page before synced is not a delivery
-			for {
-				_, m, err := conn.Read(ctx)
-				if err != nil {
-					return
-				}
-				switch {
-				case synced && bytes.Contains(m, []byte(`"type":"message"`)):
-					delivered.Add(1)
-				case !synced:
-					synced = bytes.Contains(m, []byte(`"type":"synced"`))
-				}
-			}
-		}()
-		mu.Lock()
-		clients[i] = conn
-		mu.Unlock()
-	}
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 100)
-	for i := range clients {
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() { defer wg.Done(); defer func() { <-sem }(); open(i) }()
-	}
-	wg.Wait()
-	fmt.Printf("soak: %d clients connected on %d boards; %v with 1 %%/s churn and %d posts/s\n", live(&mu, clients), boards, c.soakFor, soakPostsPerSecond)
-
-	posters, err := soakPosters(ctx, boards, boardURL)
+	r.connectAll()
+	fmt.Printf("soak: %d clients connected on %d boards; %v with 1 %%/s churn and %d posts/s\n", r.live(), r.boards, c.soakFor, soakPostsPerSecond)
+	posters, err := soakPosters(ctx, r.boards, r.boardURL)
 	if err != nil {
 		return err
 	}
 	stop := make(chan struct{})
-	var churning sync.WaitGroup // the churn loop and the reconnects it started
-	churning.Add(1)
-	go func() { // soakPostsPerSecond, round the boards
-		t := time.NewTicker(time.Second / soakPostsPerSecond)
-		defer t.Stop()
-		for i := 0; ; i++ {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				posters[i%boards].post()
-			}
-		}
-	}()
-	go func() { // churn: 1 % a second leave and come back
-		defer churning.Done()
-		t := time.NewTicker(time.Second)
-		defer t.Stop()
+	go r.post(posters, stop)
+	r.churning.Add(1)
+	go r.churn(stop)
+	start := time.Now()
+	deliveredAtStart := r.delivered.Load()
+	samples, err := r.sample(c.soakFor)
+	close(stop)
+	if err != nil {
+		return err
+	}
+	rate := deliveryRate{
+		offered:  float64(soakPostsPerSecond * c.subs / r.boards),
+		received: float64(r.delivered.Load()-deliveredAtStart) / time.Since(start).Seconds(),
+	}
+	r.churning.Wait() // no reconnect may land after the teardown
+	r.closeAll(posters)
+	return reportSoak(c, r.boards, rate, base, r.awaitBaseline(base), samples)
+}
+
+// soakRun is one soak's server and readers. A nil slot in clients is a
+// reader that left and is still coming back (or failed to).
+type soakRun struct {
+	ctx       context.Context
+	srv       *server
+	boards    int
+	d         dialer
+	delivered atomic.Int64   // messages the readers received
+	churning  sync.WaitGroup // the churn loop and the reconnects it started
+
+	mu      sync.Mutex
+	clients []*websocket.Conn
+}
+
+func (r *soakRun) boardURL(b int) string {
+	return "ws" + strings.TrimPrefix(r.srv.url, "http") + fmt.Sprintf("/ws?board=soak-%03d", b)
+}
+
+// connectAll opens every reader, 100 at a time.
+func (r *soakRun) connectAll() {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 100)
+	for i := range r.clients {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() { defer wg.Done(); defer func() { <-sem }(); r.open(i) }()
+	}
+	wg.Wait()
+}
+
+// open connects reader i, says hello, and counts what it receives after
+// synced until it is closed.
+func (r *soakRun) open(i int) {
+	dctx, dcancel := context.WithTimeout(r.ctx, 30*time.Second)
+	defer dcancel()
+	conn, _, err := websocket.Dial(dctx, r.boardURL(i%r.boards), &websocket.DialOptions{HTTPClient: r.d.client()})
+	if err != nil {
+		return
+	}
+	conn.SetReadLimit(protocol.MaxFrameBytes)
+	b, _ := json.Marshal(protocol.ClientFrame{Type: protocol.TypeHello, Token: fmt.Sprintf("soak-client-token-%06d", i), Name: fmt.Sprint("reader ", i)})
+	if conn.Write(dctx, websocket.MessageText, b) != nil {
+		conn.CloseNow()
+		return
+	}
+	go func() {
+		synced := false // the catch-up page before synced is not a delivery
 		for {
-			select {
-			case <-stop:
+			_, m, err := conn.Read(r.ctx)
+			if err != nil {
 				return
-			case <-t.C:
-				for range len(clients) / 100 {
-					i := rand.IntN(len(clients))
-					mu.Lock()
-					conn := clients[i]
-					clients[i] = nil
-					mu.Unlock()
-					// A nil slot is still reopening (or failed to): a second
-					// open of it would overwrite the first's socket in the
-					// slot, and that socket would never be closed.
-					if conn == nil {
-						continue
-					}
-					conn.Close(websocket.StatusNormalClosure, "")
-					churning.Add(1)
-					go func() { defer churning.Done(); open(i) }()
-				}
+			}
+			switch {
+			case synced && bytes.Contains(m, []byte(`"type":"message"`)):
+				r.delivered.Add(1)
+			case !synced:
+				synced = bytes.Contains(m, []byte(`"type":"synced"`))
 			}
 		}
 	}()
+	r.mu.Lock()
+	r.clients[i] = conn
+	r.mu.Unlock()
+}
+
+// post sends soakPostsPerSecond, round the boards, until stop.
+func (r *soakRun) post(posters []*wsPoster, stop <-chan struct{}) {
+	t := time.NewTicker(time.Second / soakPostsPerSecond)
+	defer t.Stop()
+	for i := 0; ; i++ {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			posters[i%r.boards].post()
+		}
+	}
+}
+
+// churn makes 1 % of the readers leave and come back each second, until
+// stop.
+func (r *soakRun) churn(stop <-chan struct{}) {
+	defer r.churning.Done()
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			for range len(r.clients) / 100 {
+				i := rand.IntN(len(r.clients))
+				r.mu.Lock()
+				conn := r.clients[i]
+				r.clients[i] = nil
+				r.mu.Unlock()
+				// A nil slot is still reopening (or failed to): a second
+				// open of it would overwrite the first's socket in the
+				// slot, and that socket would never be closed.
+				if conn == nil {
+					continue
+				}
+				conn.Close(websocket.StatusNormalClosure, "")
+				r.churning.Add(1)
+				go func() { defer r.churning.Done(); r.open(i) }()
+			}
+		}
+	}
+}
+
+// sample reads the server's /metrics every 10 s for d.
+func (r *soakRun) sample(d time.Duration) ([]sample, error) {
 	var samples []sample
 	start := time.Now()
-	deliveredAtStart := delivered.Load()
-	for tick := time.NewTicker(10 * time.Second); time.Since(start) < c.soakFor; <-tick.C {
+	for tick := time.NewTicker(10 * time.Second); time.Since(start) < d; <-tick.C {
 		// RSS is read before the forced collection: the collection and the
 		// scavenger after it make RSS swing by more than any leak would.
-		before, err := scrapeSample(srv.url)
+		before, err := scrapeSample(r.srv.url)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		// SIGUSR1 makes the server collect its garbage: heap_alloc is then
 		// the live heap, not the sawtooth between collections.
-		srv.cmd.Process.Signal(syscall.SIGUSR1)
+		r.srv.cmd.Process.Signal(syscall.SIGUSR1)
 		time.Sleep(1500 * time.Millisecond)
-		s, err := scrapeSample(srv.url)
+		s, err := scrapeSample(r.srv.url)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		s.rss = before.rss
-		s.at, s.conns = time.Since(start).Round(time.Second), live(&mu, clients)
+		s.at, s.conns = time.Since(start).Round(time.Second), r.live()
 		samples = append(samples, s)
 		fmt.Printf("  %v: %d clients, RSS %.1f MiB, heap %.1f MiB, %0.f goroutines, %0.f fds\n", s.at, s.conns, s.rss/(1<<20), s.heap/(1<<20), s.goroutines, s.fds)
 	}
-	close(stop)
-	rate := deliveryRate{
-		offered:  float64(soakPostsPerSecond * c.subs / boards),
-		received: float64(delivered.Load()-deliveredAtStart) / time.Since(start).Seconds(),
-	}
-	churning.Wait() // no reconnect may land after the teardown
-	// Everyone leaves at once: CloseNow, not a close handshake per client
-	// one after another (that took minutes for 10,000).
-	mu.Lock()
-	for i, conn := range clients {
+	return samples, nil
+}
+
+// closeAll makes everyone leave at once: CloseNow, not a close handshake
+// per client one after another (that took minutes for 10,000).
+func (r *soakRun) closeAll(posters []*wsPoster) {
+	r.mu.Lock()
+	for i, conn := range r.clients {
 		if conn != nil {
 			conn.CloseNow()
-			clients[i] = nil
+			r.clients[i] = nil
 		}
 	}
-	mu.Unlock()
+	r.mu.Unlock()
 	for _, p := range posters {
 		p.conn.CloseNow()
 	}
-	// Back to the baseline: wait for the server to see everyone go.
+}
+
+// awaitBaseline waits up to a minute for the server to see everyone go,
+// and returns its last sample. Goroutines that stayed are printed: Go
+// prints every goroutine's stack on SIGQUIT.
+func (r *soakRun) awaitBaseline(base sample) sample {
 	var after sample
+	var err error
 	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(time.Second) {
-		if after, err = scrapeSample(srv.url); err == nil && after.goroutines <= base.goroutines+10 && after.fds <= base.fds+10 {
+		if after, err = scrapeSample(r.srv.url); err == nil && after.goroutines <= base.goroutines+10 && after.fds <= base.fds+10 {
 			break
 		}
 	}
 	if after.goroutines > base.goroutines+10 {
-		// What stayed: Go prints every goroutine's stack on SIGQUIT.
-		srv.echo.Store(true)
-		srv.cmd.Process.Signal(syscall.SIGQUIT)
+		r.srv.echo.Store(true)
+		r.srv.cmd.Process.Signal(syscall.SIGQUIT)
 		time.Sleep(2 * time.Second)
 	}
-	return reportSoak(c, boards, rate, base, after, samples)
+	return after
 }
 
 // soakPosters opens one poster per board.
@@ -229,11 +273,12 @@ func soakPosters(ctx context.Context, boards int, boardURL func(int) string) ([]
 	return posters, nil
 }
 
-func live(mu *sync.Mutex, clients []*websocket.Conn) int {
-	mu.Lock()
-	defer mu.Unlock()
+// live counts the readers connected now.
+func (r *soakRun) live() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	n := 0
-	for _, c := range clients {
+	for _, c := range r.clients {
 		if c != nil {
 			n++
 		}
