@@ -1,10 +1,6 @@
 package ui
 
 import (
-	"context"
-	"errors"
-	"sync"
-
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"liveboard/shared/client"
@@ -14,21 +10,12 @@ import (
 // socket (backend/webapp's earlySocket script reads it).
 const keyHello = "liveboard.hello"
 
-// wsOpen is WebSocket.OPEN, the readyState in which send works.
-const wsOpen = 1
-
-var errEarlyClosed = errors.New("ui: the early socket closed")
-
 // earlySocket is the WebSocket the page opened before the Wasm ran
-// (window.liveboardEarly), taken over for the client; its callbacks fill
-// an inbox.
+// (window.liveboardEarly), taken over for the client.
 type earlySocket struct {
-	ws    app.Value
+	*jsSocket
 	url   string
 	hello []byte
-	funcs []app.Func
-	in    *inbox[[]byte]
-	once  sync.Once
 }
 
 // takeEarlySocket claims the page's early socket, once: nil when there is
@@ -41,57 +28,20 @@ func takeEarlySocket() client.EarlySocket {
 		return nil
 	}
 	e.Set("taken", true)
-	s := &earlySocket{ws: e.Get("ws"), hello: []byte(e.Get("hello").String()), in: newInbox[[]byte]()}
-	s.url = s.ws.Get("url").String()
+	ws := e.Get("ws")
+	s := &earlySocket{url: ws.Get("url").String(), hello: []byte(e.Get("hello").String())}
 	frames := e.Get("frames")
-	for i := range frames.Length() {
-		s.in.push([]byte(frames.Index(i).String()))
+	queued := make([][]byte, frames.Length())
+	for i := range queued {
+		queued[i] = []byte(frames.Index(i).String())
 	}
 	e.Set("frames", nil)
-	onMessage := app.FuncOf(func(_ app.Value, args []app.Value) any {
-		s.in.push([]byte(args[0].Get("data").String()))
-		return nil
-	})
-	onEnd := app.FuncOf(func(app.Value, []app.Value) any {
-		s.in.end()
-		return nil
-	})
-	s.funcs = []app.Func{onMessage, onEnd}
-	s.ws.Set("onmessage", onMessage)
-	s.ws.Set("onclose", onEnd)
-	s.ws.Set("onerror", onEnd)
+	s.jsSocket = newJSSocket(ws)
+	for _, f := range queued {
+		s.in.push(f)
+	}
 	return s
 }
 
 func (s *earlySocket) URL() string   { return s.url }
 func (s *earlySocket) Hello() []byte { return s.hello }
-
-// Read returns the next message; what arrived before the socket closed
-// is still read.
-func (s *earlySocket) Read(ctx context.Context) ([]byte, error) {
-	return s.in.next(ctx, errEarlyClosed)
-}
-
-// Write sends a text message; send would throw unless the socket is open.
-func (s *earlySocket) Write(_ context.Context, b []byte) error {
-	if s.in.isEnded() || s.ws.Get("readyState").Int() != wsOpen {
-		return errEarlyClosed
-	}
-	s.ws.Call("send", string(b))
-	return nil
-}
-
-// Close detaches the callbacks before releasing them: an event already
-// queued then finds no handler, rather than a released Go function.
-func (s *earlySocket) Close() {
-	s.once.Do(func() {
-		s.in.end()
-		for _, ev := range []string{"onmessage", "onclose", "onerror"} {
-			s.ws.Set(ev, nil)
-		}
-		s.ws.Call("close", 1000)
-		for _, f := range s.funcs {
-			f.Release()
-		}
-	})
-}

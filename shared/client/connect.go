@@ -47,7 +47,7 @@ func (c *Client) openWebSocket(ctx context.Context) <-chan opened {
 		return out
 	}
 	go func() {
-		l, err := dialWebSocket(ctx, c.wsURL, hello)
+		l, err := dialWebSocket(ctx, c.cfg.Platform, c.wsURL, hello)
 		if err != nil {
 			out <- opened{err: err}
 			return

@@ -5,10 +5,11 @@
 // WebSocket is blocked, backoff, heartbeats, and the way back).
 //
 // The browser app (frontend/ui) and the terminal client both drive it;
-// they only render. It imports shared/protocol, coder/websocket and the
-// standard library, and nothing that would grow app.wasm: what differs by
-// platform (EventSource or a streaming GET, fetch or net/http, local
-// storage or a file) comes in through Platform and OutboxStore.
+// they only render. It imports shared/protocol and the standard library,
+// and nothing that would grow app.wasm: what differs by platform
+// (EventSource or a streaming GET, fetch or net/http, the browser's
+// WebSocket or coder/websocket, local storage or a file) comes in through
+// Platform and OutboxStore.
 //
 // Choosing the transport:
 //   - /ws that fails to open twice in a row (a close before welcome counts)

@@ -29,6 +29,8 @@ type Platform interface {
 	OpenEvents(ctx context.Context, url string) (EventStream, error)
 	// Do sends one request with a JSON body (nil for none).
 	Do(ctx context.Context, method, url string, body []byte) (Response, error)
+	// DialWebSocket opens a WebSocket to url and returns it once open.
+	DialWebSocket(ctx context.Context, url string) (Socket, error)
 }
 
 // OutboxStore keeps a board's unacked posts across restarts: local
@@ -39,8 +41,9 @@ type OutboxStore interface {
 	SaveOutbox(board string, items []OutboxItem)
 }
 
-// Socket is an open WebSocket carrying text messages. The client's own
-// dial wraps coder/websocket in one; the page's early socket is another.
+// Socket is an open WebSocket carrying text messages: the Platform's dial
+// (coder/websocket natively, the browser's WebSocket in the page), or the
+// page's early socket.
 type Socket interface {
 	Read(ctx context.Context) ([]byte, error)
 	Write(ctx context.Context, b []byte) error

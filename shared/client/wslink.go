@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 
-	"github.com/coder/websocket"
-
 	"liveboard/shared/protocol"
 )
 
@@ -16,17 +14,16 @@ type wsLink struct {
 }
 
 // dialWebSocket opens /ws and says hello; frames flow from then on.
-// There is no deadline on the dial: in Wasm a cancelled dial leaves a
-// ghost socket, so a timer elsewhere gives up on it instead.
-func dialWebSocket(ctx context.Context, wsURL string, hello protocol.ClientFrame) (*wsLink, error) {
+// There is no deadline on the dial: a timer elsewhere (WelcomeTimeout)
+// gives up on it.
+func dialWebSocket(ctx context.Context, p Platform, wsURL string, hello protocol.ClientFrame) (*wsLink, error) {
 	ctx, cancel := context.WithCancel(ctx)
-	c, _, err := websocket.Dial(ctx, wsURL, nil)
+	s, err := p.DialWebSocket(ctx, wsURL)
 	if err != nil {
 		cancel()
 		return nil, err
 	}
-	c.SetReadLimit(protocol.MaxFrameBytes)
-	l := &wsLink{linkBase: newLinkBase(cancel), s: coderSocket{c}}
+	l := &wsLink{linkBase: newLinkBase(cancel), s: s}
 	if err := l.send(hello); err != nil {
 		l.close()
 		return nil, err
@@ -49,7 +46,7 @@ func (l *wsLink) read(ctx context.Context) {
 	defer l.end()
 	for {
 		b, err := l.s.Read(ctx)
-		if err != nil {
+		if err != nil || len(b) > protocol.MaxFrameBytes {
 			return
 		}
 		var f protocol.ServerFrame
@@ -88,18 +85,3 @@ func (l *wsLink) close() {
 	l.end()
 	go l.s.Close()
 }
-
-// coderSocket is the client's own dial: coder/websocket, natively or over
-// the browser's WebSocket.
-type coderSocket struct{ c *websocket.Conn }
-
-func (s coderSocket) Read(ctx context.Context) ([]byte, error) {
-	_, b, err := s.c.Read(ctx)
-	return b, err
-}
-
-func (s coderSocket) Write(ctx context.Context, b []byte) error {
-	return s.c.Write(ctx, websocket.MessageText, b)
-}
-
-func (s coderSocket) Close() { s.c.Close(websocket.StatusNormalClosure, "") }

@@ -1,7 +1,7 @@
 // Package nethttp is the client's Platform for native programs (the
-// terminal client, tests): SSE and writes over net/http. The browser has
-// its own, over EventSource and fetch, so app.wasm never links net/http's
-// client.
+// terminal client, tests): SSE and writes over net/http, WebSocket over
+// coder/websocket. The browser has its own, over EventSource, fetch and
+// WebSocket, so app.wasm never links net/http.
 package nethttp
 
 import (
@@ -11,7 +11,10 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/coder/websocket"
+
 	"liveboard/shared/client"
+	"liveboard/shared/protocol"
 )
 
 // Platform uses an http.Client (http.DefaultClient when nil). Origin, when
@@ -90,3 +93,28 @@ func (p *Platform) Do(ctx context.Context, method, url string, body []byte) (cli
 	}
 	return client.Response{Status: resp.StatusCode, RetryAfter: resp.Header.Get("Retry-After"), Body: b}, nil
 }
+
+// DialWebSocket dials with coder/websocket, reading at most
+// protocol.MaxFrameBytes a message.
+func (p *Platform) DialWebSocket(ctx context.Context, url string) (client.Socket, error) {
+	c, _, err := websocket.Dial(ctx, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	c.SetReadLimit(protocol.MaxFrameBytes)
+	return coderSocket{c}, nil
+}
+
+// coderSocket is a coder/websocket connection as a client.Socket.
+type coderSocket struct{ c *websocket.Conn }
+
+func (s coderSocket) Read(ctx context.Context) ([]byte, error) {
+	_, b, err := s.c.Read(ctx)
+	return b, err
+}
+
+func (s coderSocket) Write(ctx context.Context, b []byte) error {
+	return s.c.Write(ctx, websocket.MessageText, b)
+}
+
+func (s coderSocket) Close() { s.c.Close(websocket.StatusNormalClosure, "") }

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The Wasm built with the module file has go-app's browser half and none
+// of net/http, TLS, coder/websocket or the server's packages.
+func TestWasmBuildLeavesNetHTTPOut(t *testing.T) {
+	dir := t.TempDir()
+	root := filepath.Join("..", "..", "..")
+	if err := write(root, dir); err != nil {
+		t.Fatal(err)
+	}
+	list := exec.Command("go", "list", "-deps", "-modfile", filepath.Join(dir, "go.mod"), "./frontend/wasm")
+	list.Dir = root
+	list.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	out, err := list.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	deps := map[string]bool{}
+	for _, p := range strings.Fields(string(out)) {
+		deps[p] = true
+		if strings.HasPrefix(p, "liveboard/backend/") {
+			t.Errorf("app.wasm imports server code: %s", p)
+		}
+	}
+	if !deps[module+"/pkg/app"] {
+		t.Fatalf("go-app is not among the Wasm's packages:\n%s", out)
+	}
+	for _, p := range []string{"net/http", "crypto/tls", "crypto/x509", "mime", "github.com/coder/websocket"} {
+		if deps[p] {
+			t.Errorf("app.wasm imports %s", p)
+		}
+	}
+}
+
+// A go-app whose touched files differ from the release the patch was made
+// from is refused, not patched over.
+func TestPatchRefusesAnotherRelease(t *testing.T) {
+	orig, copied := t.TempDir(), t.TempDir()
+	for name := range touched {
+		if err := os.WriteFile(filepath.Join(orig, name), []byte("package app\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := patch(orig, copied)
+	if err == nil || !strings.Contains(err.Error(), "not the file the patch was made from") {
+		t.Fatalf("patch of another release: %v", err)
+	}
+}
