@@ -12,17 +12,20 @@
 // at every page load.
 //
 // So the Wasm builds against a copy of go-app's packages in DIR/go-app
-// without the files of the server half (http.go, static.go), and with
-// resource.go and wasm.go less the three functions that used them
-// (patched/). DIR/go.mod is the repository's go.mod plus a replace of
-// go-app by that copy; DIR/go.sum is go.sum. The server's build,
-// pre-rendering included, uses go-app as released. (An overlay would be
-// lighter, but the go command refuses to overlay the module cache.)
+// without the files of the server half (http.go, static.go), with
+// resource.go and wasm.go less the three functions that used them, and
+// with route.go less regexp routes, which only the server registers (the
+// regexp package and its Unicode tables were another 330 KB). The
+// replacements are in patched/. DIR/go.mod is the repository's go.mod
+// plus a replace of go-app by that copy; DIR/go.sum is go.sum. The
+// server's build, pre-rendering included, uses go-app as released. (An
+// overlay would be lighter, but the go command refuses to overlay the
+// module cache.)
 //
-// Measured with `go tool task bench:startup -- 5 ...`, the same build
-// with and without this, interleaved: app.wasm 7.73 → 6.10 MB (brotli
-// 1.53 → 1.17 MB); main-thread CPU until online 510 → 474 ms on a warm
-// visit, 588 → 539 ms cold; the longest task's CPU 114 → 79 ms.
+// Measured with `go tool task bench:startup -- 5 bin/before bin/after`,
+// interleaved, medians: app.wasm 7.73 → 5.62 MB (brotli 1.53 → 1.08 MB);
+// main-thread CPU until online 544 → 468 ms on a warm visit, 640 → 554
+// ms cold; the longest task's CPU 96 → 81 ms warm, 137 → 104 cold.
 //
 // The patch fits one go-app release: each file it touches must hash to
 // what it was made from, so an upgrade that changes one fails the build
@@ -54,6 +57,7 @@ var touched = map[string]string{
 	"static.go":   "9e41adfad2d79ffdf6aba2cfb69397febe6c99f9a7b912737589c7e88c3463a9",
 	"resource.go": "6b52ab4ec2f4171d403384bffe159e9ec22699933e768ef5868f2851a1b84baa",
 	"wasm.go":     "10117b07fb7147cdfcd97d1e07cd010da30914e2a622b73d0242b5d9019796f8",
+	"route.go":    "3252c7f2876cba69c3fbb203b0b4d5770ddd4651cdaf3ad69e5c33bfd1ccf5bd",
 }
 
 // patched holds the replacements; a touched file without one is left

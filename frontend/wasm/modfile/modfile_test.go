@@ -9,7 +9,7 @@ import (
 )
 
 // The Wasm built with the module file has go-app's browser half and none
-// of net/http, TLS, coder/websocket or the server's packages.
+// of net/http, TLS, regexp, coder/websocket or the server's packages.
 func TestWasmBuildLeavesNetHTTPOut(t *testing.T) {
 	dir := t.TempDir()
 	root := filepath.Join("..", "..", "..")
@@ -33,7 +33,7 @@ func TestWasmBuildLeavesNetHTTPOut(t *testing.T) {
 	if !deps[module+"/pkg/app"] {
 		t.Fatalf("go-app is not among the Wasm's packages:\n%s", out)
 	}
-	for _, p := range []string{"net/http", "crypto/tls", "crypto/x509", "mime", "github.com/coder/websocket"} {
+	for _, p := range []string{"net/http", "crypto/tls", "crypto/x509", "mime", "regexp", "github.com/coder/websocket"} {
 		if deps[p] {
 			t.Errorf("app.wasm imports %s", p)
 		}
