@@ -29,17 +29,12 @@ func takeEarlySocket() client.EarlySocket {
 	}
 	e.Set("taken", true)
 	ws := e.Get("ws")
-	s := &earlySocket{url: ws.Get("url").String(), hello: []byte(e.Get("hello").String())}
+	s := &earlySocket{jsSocket: newJSSocket(ws), url: ws.Get("url").String(), hello: []byte(e.Get("hello").String())}
 	frames := e.Get("frames")
-	queued := make([][]byte, frames.Length())
-	for i := range queued {
-		queued[i] = []byte(frames.Index(i).String())
+	for i := range frames.Length() {
+		s.in.push([]byte(frames.Index(i).String()))
 	}
 	e.Set("frames", nil)
-	s.jsSocket = newJSSocket(ws)
-	for _, f := range queued {
-		s.in.push(f)
-	}
 	return s
 }
 
