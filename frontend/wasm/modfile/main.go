@@ -37,6 +37,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -81,13 +82,10 @@ func main() {
 // root, the repository's root (where the Taskfile and the Dockerfile run
 // it).
 func write(root, dir string) error {
-	list := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", module)
-	list.Dir = root
-	out, err := list.Output()
+	src, err := moduleDir(root)
 	if err != nil {
-		return fmt.Errorf("locate %s: %w", module, err)
+		return err
 	}
-	src := strings.TrimSpace(string(out))
 	if dir, err = filepath.Abs(dir); err != nil {
 		return err
 	}
@@ -117,6 +115,31 @@ func write(root, dir string) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644)
+}
+
+// moduleDir is where go-app's source is, at the version root's go.mod
+// requires. `go mod download` fetches it first: on a fresh machine the
+// module cache may hold go-app's go.mod (enough for go list -m) but not
+// its source, and go list -m then gives an empty Dir.
+func moduleDir(root string) (string, error) {
+	download := exec.Command("go", "mod", "download", "-json", module)
+	download.Dir = root
+	var stderr bytes.Buffer
+	download.Stderr = &stderr
+	out, err := download.Output()
+	var got struct{ Dir, Error string }
+	if jsonErr := json.Unmarshal(out, &got); err == nil && jsonErr != nil {
+		err = jsonErr
+	}
+	switch {
+	case got.Error != "":
+		return "", fmt.Errorf("download %s: %s", module, got.Error)
+	case err != nil:
+		return "", fmt.Errorf("download %s: %w %s", module, err, strings.TrimSpace(stderr.String()))
+	case got.Dir == "":
+		return "", fmt.Errorf("download %s: go mod download gave no directory", module)
+	}
+	return got.Dir, nil
 }
 
 // copyModule copies go.mod, LICENSE and the Go files (tests left out) of

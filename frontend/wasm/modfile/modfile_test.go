@@ -54,3 +54,25 @@ func TestPatchRefusesAnotherRelease(t *testing.T) {
 		t.Fatalf("patch of another release: %v", err)
 	}
 }
+
+// On a fresh machine the module cache may lack go-app's source even where
+// `go list -m` knows its version; write fetches it. The test starts from
+// an empty module cache, served offline from this machine's download
+// cache, which holds go-app once anything in the repository has built.
+func TestWriteFetchesGoAppIntoAnEmptyModuleCache(t *testing.T) {
+	cache, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := filepath.Join(strings.TrimSpace(string(cache)), "cache", "download")
+	t.Setenv("GOPROXY", "file://"+filepath.ToSlash(proxy))
+	t.Setenv("GOMODCACHE", t.TempDir())
+	t.Setenv("GOFLAGS", "-modcacherw") // so that t.TempDir can remove it
+	dir := t.TempDir()
+	if err := write(filepath.Join("..", "..", ".."), dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "go-app", "pkg", "app", "app.go")); err != nil {
+		t.Fatalf("go-app was not copied: %v", err)
+	}
+}
