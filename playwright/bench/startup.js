@@ -4,8 +4,14 @@
 // CPU time until online, from a Chromium trace. On this shared two-core
 // machine the wall times swing by a third between runs; the CPU times
 // are what to compare. Several builds run interleaved, round by round.
+//
+// Two floors run in the same rounds (bench/floor says what they are): a
+// Go Wasm that only writes "online" (runtime), and a go-app page that
+// only renders it (go-app). They are served as static files from here,
+// uncompressed; liveboard's page by its own binary.
 // Loopback only; it stops by itself.
 const fs = require('node:fs');
+const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright');
@@ -51,21 +57,14 @@ async function visit(ctx, page, url) {
   };
 }
 
-async function runBuild(bin) {
-  process.env.LIVEBOARD_BIN = bin;
-  delete require.cache[require.resolve('../tests/server')];
-  const { startServer, apiPost } = require('../tests/server');
-  const server = await startServer();
+// visits makes the cold visit in a new profile, then the warm ones.
+async function visits(url, worker) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'liveboard-startup-'));
   const ctx = await chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: chromiumArgs });
   try {
-    for (let i = 0; i < messages; i++) {
-      await apiPost(server.url, 'startup', { id: 's' + i, text: 'message ' + i, token: 'startup-token-0123456789' });
-    }
-    const url = server.url + '/b/startup';
     const page = ctx.pages()[0] || await ctx.newPage();
     const rows = [{ visit: 'cold', ...(await visit(ctx, page, url)) }];
-    await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+    if (worker) await page.evaluate(async () => { await navigator.serviceWorker.ready; });
     for (let i = 0; i < warmVisits; i++) {
       const p = await ctx.newPage();
       rows.push({ visit: 'warm', ...(await visit(ctx, p, url)) });
@@ -74,8 +73,53 @@ async function runBuild(bin) {
     return rows;
   } finally {
     await ctx.close();
-    await server.stop();
     fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+async function runBuild(bin) {
+  process.env.LIVEBOARD_BIN = bin;
+  delete require.cache[require.resolve('../tests/server')];
+  const { startServer, apiPost } = require('../tests/server');
+  const server = await startServer();
+  try {
+    for (let i = 0; i < messages; i++) {
+      await apiPost(server.url, 'startup', { id: 's' + i, text: 'message ' + i, token: 'startup-token-0123456789' });
+    }
+    return await visits(server.url + '/b/startup', true);
+  } finally {
+    await server.stop();
+  }
+}
+
+// floors are the static sites the Taskfile builds from bench/floor.
+const floorRoot = path.join(root, '.task', 'floor');
+const floors = [
+  { name: 'floor: Go runtime only', dir: 'runtime', worker: false },
+  { name: 'floor: go-app page', dir: 'goapp', worker: true },
+];
+const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.webmanifest': 'application/manifest+json' };
+
+// runFloor serves a floor's files, each cacheable for the warm visits
+// (the go-app floor's service worker caches its own).
+async function runFloor(floor) {
+  const dir = path.join(floorRoot, floor.dir);
+  const server = http.createServer((req, res) => {
+    const name = new URL(req.url, 'http://x').pathname;
+    const file = path.join(dir, name.endsWith('/') ? name + 'index.html' : name);
+    if (!file.startsWith(dir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': types[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'max-age=3600' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    return await visits(`http://127.0.0.1:${server.address().port}/`, floor.worker);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
   }
 }
 
@@ -84,9 +128,13 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.
 async function main() {
   const all = new Map(); // "build visit" -> rows
   for (let r = 0; r < rounds; r++) {
-    for (const bin of bins) {
-      for (const row of await runBuild(bin)) {
-        const key = path.relative(root, bin) + ' | ' + row.visit;
+    const runs = [
+      ...bins.map((bin) => ({ name: path.relative(root, bin), run: () => runBuild(bin) })),
+      ...floors.map((f) => ({ name: f.name, run: () => runFloor(f) })),
+    ];
+    for (const { name, run } of runs) {
+      for (const row of await run()) {
+        const key = name + ' | ' + row.visit;
         all.set(key, [...(all.get(key) || []), row]);
       }
     }

@@ -1,0 +1,3 @@
+package main
+
+func generate() {} // the site is written natively (site.go)

@@ -1,0 +1,99 @@
+// go tool task bench:startup [-- ROUNDS BIN...]: a page's way to "online"
+// in Debian's Chromium, cold (a new profile) and then 3 warm visits (the
+// service worker installed), with the main thread's busy (wall) time and
+// CPU time until online, from a Chromium trace. On this shared two-core
+// machine the wall times swing by a third between runs; the CPU times
+// are what to compare. Several builds run interleaved, round by round.
+// Loopback only; it stops by itself.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { chromium } = require('playwright');
+const { chromiumArgs } = require('../playwright.config');
+
+const root = path.resolve(__dirname, '../..');
+const [roundsArg, ...binArgs] = process.argv.slice(2);
+const rounds = Number(roundsArg) || 3;
+// Builds are paths from the repository's root, as the Taskfile runs this from playwright/.
+const bins = binArgs;
+const warmVisits = 3;
+const messages = 20;
+
+// visit loads the board and returns the time to online and what the
+// page's main thread did until then.
+async function visit(ctx, page, url) {
+  await page.addInitScript(() => {
+    new MutationObserver(() => {
+      const s = document.querySelector('[role=status]');
+      if (s && s.textContent === 'online' && !window.__online) window.__online = performance.now();
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  const cdp = await ctx.newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+  const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.start', { categories: 'toplevel,blink.user_timing,loading,devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
+  await page.goto(url);
+  await page.waitForFunction(() => window.__online, null, { timeout: 20_000 });
+  const online = await page.evaluate(() => window.__online);
+  await cdp.send('Tracing.end');
+  await complete;
+  const nav = events.find((e) => e.name === 'navigationStart' && e.args?.data?.isLoadingMainFrame && (e.args.data.documentLoaderURL || '').startsWith(url));
+  const end = nav.ts + online * 1000;
+  const tasks = events.filter((e) => e.name === 'RunTask' && e.pid === nav.pid && e.tid === nav.tid && e.ts >= nav.ts && e.ts < end && e.dur);
+  const ms = (us) => us / 1000;
+  return {
+    online,
+    busy: ms(tasks.reduce((a, e) => a + Math.min(e.dur, end - e.ts), 0)),
+    cpu: ms(tasks.reduce((a, e) => a + (e.tdur || 0), 0)),
+    longest: ms(Math.max(...tasks.map((e) => e.dur))),
+    longestCPU: ms(Math.max(...tasks.map((e) => e.tdur || 0))),
+  };
+}
+
+const { spawn } = require('node:child_process');
+async function runBuild(bin) {
+  const port = 18000 + Math.floor(Math.random()*1000);
+  const srv = spawn('/tmp/floor/srv', ['127.0.0.1:'+port, '/tmp/floor']);
+  await new Promise(r => setTimeout(r, 500));
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'liveboard-startup-'));
+  const ctx = await chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: chromiumArgs });
+  try {
+    const url = 'http://127.0.0.1:'+port + bin;
+    const page = ctx.pages()[0] || await ctx.newPage();
+    const rows = [{ visit: 'cold', ...(await visit(ctx, page, url)) }];
+    if (bin === '/') await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+    for (let i = 0; i < warmVisits; i++) {
+      const p = await ctx.newPage();
+      rows.push({ visit: 'warm', ...(await visit(ctx, p, url)) });
+      await p.close();
+    }
+    return rows;
+  } finally {
+    await ctx.close();
+    srv.kill();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+async function main() {
+  const all = new Map(); // "build visit" -> rows
+  for (let r = 0; r < rounds; r++) {
+    for (const bin of bins) {
+      for (const row of await runBuild(bin)) {
+        const key = bin + ' | ' + row.visit;
+        all.set(key, [...(all.get(key) || []), row]);
+      }
+    }
+  }
+  console.log(`\n${rounds} rounds; medians in ms. "Busy" is the main thread's tasks (wall), "CPU" their thread time, both from navigation to online.\n`);
+  console.log('| build | visit | n | online | main thread busy | main thread CPU | longest task | its CPU |\n|---|---|---:|---:|---:|---:|---:|---:|');
+  for (const [key, rows] of all) {
+    const m = (f) => Math.round(median(rows.map(f)));
+    console.log(`| ${key} | ${rows.length} | ${m((x) => x.online)} | ${m((x) => x.busy)} | ${m((x) => x.cpu)} | ${m((x) => x.longest)} | ${m((x) => x.longestCPU)} |`);
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
