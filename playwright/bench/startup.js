@@ -7,15 +7,14 @@
 //
 // Two floors run in the same rounds (bench/floor says what they are): a
 // Go Wasm that only writes "online" (runtime), and a go-app page that
-// only renders it (go-app). They are served as static files from here,
-// uncompressed; liveboard's page by its own binary.
+// only renders it (go-app), served as static files with brotli.
 // Loopback only; it stops by itself.
 const fs = require('node:fs');
-const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright');
 const { chromiumArgs } = require('../playwright.config');
+const { serveFloor, floors } = require('../../bench/floor/serve');
 
 const root = path.resolve(__dirname, '../..');
 const [roundsArg, ...binArgs] = process.argv.slice(2);
@@ -92,34 +91,14 @@ async function runBuild(bin) {
   }
 }
 
-// floors are the static sites the Taskfile builds from bench/floor.
 const floorRoot = path.join(root, '.task', 'floor');
-const floors = [
-  { name: 'floor: Go runtime only', dir: 'runtime', worker: false },
-  { name: 'floor: go-app page', dir: 'goapp', worker: true },
-];
-const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.webmanifest': 'application/manifest+json' };
 
-// runFloor serves a floor's files, each cacheable for the warm visits
-// (the go-app floor's service worker caches its own).
 async function runFloor(floor) {
-  const dir = path.join(floorRoot, floor.dir);
-  const server = http.createServer((req, res) => {
-    const name = new URL(req.url, 'http://x').pathname;
-    const file = path.join(dir, name.endsWith('/') ? name + 'index.html' : name);
-    if (!file.startsWith(dir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': types[path.extname(file)] || 'application/octet-stream', 'Cache-Control': 'max-age=3600' });
-    fs.createReadStream(file).pipe(res);
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const server = await serveFloor(path.join(floorRoot, floor.dir));
   try {
-    return await visits(`http://127.0.0.1:${server.address().port}/`, floor.worker);
+    return await visits(server.url, floor.worker);
   } finally {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
   }
 }
 
