@@ -1,5 +1,6 @@
 // Package floor holds the two floors that `go tool task bench:startup`
-// measures beside liveboard's page, in the same run and the same browser:
+// and `go tool task lighthouse` measure beside liveboard's page, in the
+// same run and the same browser (serve.js serves them to both):
 //
 //   - runtime: a Go Wasm that only writes "online" into the page's status.
 //     What Go's runtime costs before any of our code runs.

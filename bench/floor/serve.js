@@ -36,10 +36,12 @@ function serveFloor(dir) {
   })));
 }
 
-// floors are the two floors, by the directory build:floor writes.
+// floors are the two floors: a short id, and the directory the Taskfile's
+// build:floor writes the floor's site to.
+const built = path.join(__dirname, '..', '..', '.task', 'floor');
 const floors = [
-  { name: 'floor: Go runtime only', dir: 'runtime', worker: false },
-  { name: 'floor: go-app page', dir: 'goapp', worker: true },
+  { name: 'floor: Go runtime only', id: 'runtime', dir: path.join(built, 'runtime'), worker: false },
+  { name: 'floor: go-app page', id: 'goapp', dir: path.join(built, 'goapp'), worker: true },
 ];
 
 module.exports = { serveFloor, floors };

@@ -70,9 +70,9 @@ async function main() {
   }
   const rows = [performanceRow(path.relative(root, bin) + ' /b/lobby', report)];
   for (const floor of floors) {
-    const site = await serveFloor(path.join(root, '.task', 'floor', floor.dir));
+    const site = await serveFloor(floor.dir);
     try {
-      rows.push(performanceRow(floor.name, await audit(site.url, 'floor-' + floor.dir)));
+      rows.push(performanceRow(floor.name, await audit(site.url, 'floor-' + floor.id)));
     } finally {
       await site.close();
     }

@@ -91,10 +91,8 @@ async function runBuild(bin) {
   }
 }
 
-const floorRoot = path.join(root, '.task', 'floor');
-
 async function runFloor(floor) {
-  const server = await serveFloor(path.join(floorRoot, floor.dir));
+  const server = await serveFloor(floor.dir);
   try {
     return await visits(server.url, floor.worker);
   } finally {
