@@ -9,31 +9,36 @@ import (
 )
 
 // preloadedID is the hidden element in which the pre-rendered page also
-// carries its messages as JSON, for the Wasm's first render: go-app
-// replaces the page's DOM when it starts (it does not hydrate), and
-// without them that render would show an empty list until the catch-up.
+// carries its messages, for the Wasm's first render: go-app replaces the
+// page's DOM when it starts (it does not hydrate), and without them that
+// render would show an empty list until the catch-up.
 const preloadedID = "preloaded"
 
-// preloadedPage is that JSON.
+// preloadedPage is what that element carries.
 type preloadedPage struct {
-	Board    string             `json:"board"`
-	Messages []protocol.Message `json:"messages"`
-	More     bool               `json:"more"`
+	Board    string
+	Messages []protocol.Message
+	More     bool
 }
 
-// preloadedText is the element's text, set by the server's OnNav. It is
-// a text node: go-app escapes it, and the browser's textContent gives the
-// JSON back exactly.
-func (b *Board) preloadedText() string {
+// renderPreloaded is that element. On the server its text is the
+// messages as a JSON array of message frames, read with the protocol's
+// frame decoder (protocol.DecodeServerFrames says why not encoding/json);
+// a text node, which go-app escapes and the browser's textContent gives
+// back exactly. The board and whether older messages exist are data
+// attributes: a valid board name needs no quoting. In the browser it is
+// empty.
+func (b *Board) renderPreloaded() app.UI {
+	el := app.Div().ID(preloadedID).Hidden(true)
 	if !app.IsServer {
-		return ""
+		return el
 	}
-	p := preloadedPage{Board: b.board, More: b.more, Messages: make([]protocol.Message, 0, len(b.msgs))}
+	msgs := make([]protocol.Message, 0, len(b.msgs))
 	for _, e := range b.msgs {
-		p.Messages = append(p.Messages, e.Message)
+		msgs = append(msgs, e.Message)
 	}
-	j, _ := json.Marshal(p)
-	return string(j)
+	j, _ := json.Marshal(msgs)
+	return el.DataSet("board", b.board).DataSet("more", b.more).Text(string(j))
 }
 
 // preloaded is what the page carried, read once by ReadPreloaded.
@@ -46,7 +51,15 @@ func ReadPreloaded() {
 	if !el.Truthy() {
 		return
 	}
-	json.Unmarshal([]byte(el.Get("textContent").String()), &preloaded)
+	frames, err := protocol.DecodeServerFrames([]byte(el.Get("textContent").String()))
+	if err != nil {
+		return
+	}
+	data := el.Get("dataset")
+	preloaded = preloadedPage{Board: data.Get("board").String(), More: data.Get("more").String() == "true"}
+	for i := range frames {
+		preloaded.Messages = append(preloaded.Messages, frames[i].AsMessage())
+	}
 }
 
 // takePreloaded hands the page's messages to the first client of their

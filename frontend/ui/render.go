@@ -45,7 +45,7 @@ func (b *Board) Render() app.UI {
 			),
 		),
 		app.Button().Type("button").Class("new-below").Hidden(!b.newBelow).OnClick(b.jumpToNew).Text("New messages ↓"),
-		app.Div().ID(preloadedID).Hidden(true).Text(b.preloadedText()),
+		b.renderPreloaded(),
 		app.P().Class("notice").Attr("aria-live", "polite").Hidden(b.notice == "").Text(b.notice),
 		// A real form: before the Wasm runs it posts to /b/NAME as UTF-8.
 		app.Form().Class("composer").Method("post").Action("/b/"+b.board).Attr("accept-charset", "utf-8").OnSubmit(b.onSubmit).Body(

@@ -64,8 +64,8 @@ func (l *sseLink) read(ctx context.Context) {
 		if err != nil {
 			return
 		}
-		var f protocol.ServerFrame
-		if json.Unmarshal([]byte(ev.Data), &f) != nil {
+		f, err := protocol.DecodeServerFrame([]byte(ev.Data))
+		if err != nil {
 			continue
 		}
 		if ev.Type == "ping" {

@@ -49,8 +49,7 @@ func (l *wsLink) read(ctx context.Context) {
 		if err != nil || len(b) > protocol.MaxFrameBytes {
 			return
 		}
-		var f protocol.ServerFrame
-		if json.Unmarshal(b, &f) == nil {
+		if f, err := protocol.DecodeServerFrame(b); err == nil {
 			l.push(f)
 		}
 	}
