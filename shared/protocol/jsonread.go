@@ -114,41 +114,42 @@ func (r *jsonReader) rawString() ([]byte, bool) {
 }
 
 // str reads a string: valid UTF-8, with JSON's escapes except surrogate
-// pairs (json.Marshal never writes those).
+// pairs (json.Marshal never writes those). The common string, without
+// escapes, is read here; one with escapes in escaped. Kept apart, this
+// function stays small, and in the browser small is what keeps V8 from
+// recompiling it while the page starts (see Board.Render in frontend/ui).
 func (r *jsonReader) str() (string, bool) {
 	r.space()
 	if r.i >= len(r.b) || r.b[r.i] != '"' {
 		return "", false
 	}
-	j := r.i + 1
-	plain := j
+	start := r.i + 1
+	j := start
 	for j < len(r.b) && r.b[j] != '"' && r.b[j] != '\\' && r.b[j] >= 0x20 {
 		j++
 	}
-	if j < len(r.b) && r.b[j] == '"' {
-		if !utf8.Valid(r.b[plain:j]) {
-			return "", false
-		}
-		r.i = j + 1
-		return string(r.b[plain:j]), true
+	if j >= len(r.b) || r.b[j] != '"' {
+		return r.escaped(start)
 	}
+	if !utf8.Valid(r.b[start:j]) {
+		return "", false
+	}
+	r.i = j + 1
+	return string(r.b[start:j]), true
+}
+
+// escaped reads the rest of a string with escapes, from its first byte.
+func (r *jsonReader) escaped(j int) (string, bool) {
 	var out []byte
-	j = plain
 	for {
-		if j >= len(r.b) || r.b[j] < 0x20 {
-			return "", false
-		}
 		seg := j
 		for j < len(r.b) && r.b[j] != '"' && r.b[j] != '\\' && r.b[j] >= 0x20 {
 			j++
 		}
-		if !utf8.Valid(r.b[seg:j]) {
+		if j >= len(r.b) || r.b[j] < 0x20 || !utf8.Valid(r.b[seg:j]) {
 			return "", false
 		}
 		out = append(out, r.b[seg:j]...)
-		if j >= len(r.b) || r.b[j] < 0x20 {
-			return "", false
-		}
 		if r.b[j] == '"' {
 			r.i = j + 1
 			return string(out), true
