@@ -38,9 +38,11 @@ func DecodeServerFrames(b []byte) ([]ServerFrame, error) {
 
 // readServerFrame is DecodeServerFrame's reader; false means "use
 // encoding/json".
-func readServerFrame(b []byte) (f ServerFrame, ok bool) {
+func readServerFrame(b []byte) (ServerFrame, bool) {
+	var f ServerFrame
 	r := jsonReader{b: b}
-	return f, r.object(func(key string) bool { return f.field(&r, key) }) && r.end()
+	ok := r.object(func(key string) bool { return f.field(&r, key) }) && r.end()
+	return f, ok
 }
 
 // readServerFrames is DecodeServerFrames' reader.
@@ -59,7 +61,8 @@ func readServerFrames(b []byte) ([]ServerFrame, bool) {
 		fs = append(fs, f)
 		return true
 	}
-	return fs, r.array(elem) && r.end()
+	ok := r.array(elem) && r.end()
+	return fs, ok
 }
 
 // field reads the value of key into f. A null leaves a field as it is,
@@ -101,10 +104,7 @@ func (f *ServerFrame) field(r *jsonReader, key string) bool {
 	case "more":
 		return r.boolInto(&f.More)
 	case "online":
-		var n int64
-		if r.null() {
-			return true
-		}
+		n := int64(f.Online)
 		ok := r.intInto(&n, strconv.IntSize)
 		f.Online = int(n)
 		return ok
