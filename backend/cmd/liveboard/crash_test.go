@@ -142,16 +142,7 @@ func allMessages(t *testing.T, base, board string) map[string]int64 {
 	t.Helper()
 	out := map[string]int64{}
 	for after := int64(0); ; {
-		resp, err := http.Get(fmt.Sprintf("%s/api/boards/%s/messages?after=%d&limit=200", base, board, after))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var page struct {
-			Messages []protocol.ServerFrame `json:"messages"`
-			Next     int64                  `json:"next"`
-		}
-		json.NewDecoder(resp.Body).Decode(&page)
-		resp.Body.Close()
+		page := messagesAfter(t, base, board, after)
 		if len(page.Messages) == 0 {
 			return out
 		}
@@ -162,5 +153,37 @@ func allMessages(t *testing.T, base, board string) map[string]int64 {
 			out[m.ID] = m.Seq
 		}
 		after = page.Next
+	}
+}
+
+// messagesAfter reads one page of the API. A node that refuses (5xx,
+// as one does whose database connection was just cut) or cannot be
+// reached is asked again, as a client would: a refused page read as
+// an empty one ended the listing early, and an acked post looked lost.
+// The deadline only bounds a broken server, not a slow machine.
+func messagesAfter(t *testing.T, base, board string, after int64) (page struct {
+	Messages []protocol.ServerFrame `json:"messages"`
+	Next     int64                  `json:"next"`
+}) {
+	t.Helper()
+	url := fmt.Sprintf("%s/api/boards/%s/messages?after=%d&limit=200", base, board, after)
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		resp, err := http.Get(url)
+		if err == nil && resp.StatusCode < 500 {
+			defer resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s: status %d", url, resp.StatusCode)
+			}
+			if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
+				t.Fatalf("GET %s: %v", url, err)
+			}
+			return page
+		}
+		if resp != nil {
+			resp.Body.Close()
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET %s: no answer for 2 minutes (%v)", url, err)
+		}
 	}
 }
