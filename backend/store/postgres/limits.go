@@ -11,6 +11,10 @@ const (
 	PoolConns = 8
 	// ConnectTimeout bounds the first connection and the migrations.
 	ConnectTimeout = 30 * time.Second
+	// ReadRetries is how many times a read runs again when the server
+	// closed its connection (read.go's snapshot); then the reader gets
+	// the error.
+	ReadRetries = 1
 	// CommitTimeout bounds one group commit; past it the batch fails, is
 	// refused, and its posters resend (ids make that safe).
 	CommitTimeout = 10 * time.Second

@@ -35,10 +35,28 @@ func fromMillis(ms int64) time.Time {
 // snapshot runs f in one read-only repeatable-read transaction, so that
 // the head and the rows it reads agree.
 func (s *Store) snapshot(ctx context.Context, f func(pgx.Tx) error) error {
-	if s.queue.Closed() {
-		return ErrClosed
+	return s.read(ctx, func() error {
+		return pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, f)
+	})
+}
+
+// read runs the read f. One that finds its connection closed by the
+// server (PostgreSQL restarted, failed over, or an operator ended the
+// sessions) runs again on fresh connections, up to ReadRetries times: the
+// pool learns that a connection is dead only by using it, so each reader
+// would otherwise get one error per dead connection, and a read changes
+// nothing.
+func (s *Store) read(ctx context.Context, f func() error) error {
+	for try := 0; ; try++ {
+		if s.queue.Closed() {
+			return ErrClosed
+		}
+		err := f()
+		if err == nil || try == ReadRetries || ctx.Err() != nil || !connectionLost(err) {
+			return err
+		}
+		s.pool.Reset() // its other idle connections went with this one
 	}
-	return pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, f)
 }
 
 func headOf(ctx context.Context, q interface {
@@ -69,11 +87,12 @@ func queryMessages(ctx context.Context, tx pgx.Tx, query string, args ...any) ([
 	return out, rows.Err()
 }
 
-func (s *Store) Head(ctx context.Context, b string) (int64, error) {
-	if s.queue.Closed() {
-		return 0, ErrClosed
-	}
-	return headOf(ctx, s.pool, b)
+func (s *Store) Head(ctx context.Context, b string) (head int64, err error) {
+	err = s.read(ctx, func() error {
+		head, err = headOf(ctx, s.pool, b)
+		return err
+	})
+	return head, err
 }
 
 func (s *Store) Latest(ctx context.Context, b string, limit int) (ms []board.Message, head int64, err error) {
