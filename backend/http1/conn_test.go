@@ -222,8 +222,9 @@ func TestExpectContinueIsHonoured(t *testing.T) {
 }
 
 func TestContextCancelledWhenClientLeaves(t *testing.T) {
-	cancelled := make(chan struct{})
+	started, cancelled := make(chan struct{}), make(chan struct{})
 	_, addr := startServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
 		select {
 		case <-r.Context().Done():
 			close(cancelled)
@@ -232,7 +233,11 @@ func TestContextCancelledWhenClientLeaves(t *testing.T) {
 	}))
 	c, _ := net.Dial("tcp", addr)
 	io.WriteString(c, "GET / HTTP/1.1\r\nHost: a\r\n\r\n")
-	time.Sleep(100 * time.Millisecond)
+	select { // the client leaves while its request is being served
+	case <-started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the request never reached the handler")
+	}
 	c.Close()
 	select {
 	case <-cancelled:
