@@ -122,31 +122,20 @@ func (f *ServerFrame) field(r *jsonReader, key string) bool {
 	return false
 }
 
-func (r *jsonReader) stringInto(v *string) bool {
+// readInto reads a value with read into v; a null leaves v as it is.
+func readInto[T any](r *jsonReader, v *T, read func() (T, bool)) bool {
 	if r.null() {
 		return true
 	}
-	s, ok := r.str()
-	*v = s
+	x, ok := read()
+	*v = x
 	return ok
 }
 
+func (r *jsonReader) stringInto(v *string) bool { return readInto(r, v, r.str) }
+func (r *jsonReader) boolInto(v *bool) bool     { return readInto(r, v, r.boolean) }
 func (r *jsonReader) intInto(v *int64, bits int) bool {
-	if r.null() {
-		return true
-	}
-	n, ok := r.integer(bits)
-	*v = n
-	return ok
-}
-
-func (r *jsonReader) boolInto(v *bool) bool {
-	if r.null() {
-		return true
-	}
-	b, ok := r.boolean()
-	*v = b
-	return ok
+	return readInto(r, v, func() (int64, bool) { return r.integer(bits) })
 }
 
 // timeInto hands the string token to time.Time's UnmarshalJSON, as

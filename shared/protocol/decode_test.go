@@ -67,12 +67,18 @@ var unusual = []string{
 }
 
 func equalDecoding(t *testing.T, in []byte) {
+	sameAsEncodingJSON(t, "DecodeServerFrame", in, DecodeServerFrame)
+}
+
+// sameAsEncodingJSON fails unless decode gives what json.Unmarshal gives
+// for in: the same value, and an error exactly when it errs.
+func sameAsEncodingJSON[T any](t *testing.T, name string, in []byte, decode func([]byte) (T, error)) {
 	t.Helper()
-	var want ServerFrame
+	var want T
 	wantErr := json.Unmarshal(in, &want)
-	got, err := DecodeServerFrame(in)
+	got, err := decode(in)
 	if (err == nil) != (wantErr == nil) || !reflect.DeepEqual(got, want) {
-		t.Fatalf("DecodeServerFrame(%q) = %+v, %v; encoding/json gives %+v, %v", in, got, err, want, wantErr)
+		t.Fatalf("%s(%q) = %+v, %v; encoding/json gives %+v, %v", name, in, got, err, want, wantErr)
 	}
 }
 
@@ -101,12 +107,7 @@ func TestDecodeServerFramesReadsAPageOfMessages(t *testing.T) {
 		t.Fatalf("the reader gave a page the server wrote to encoding/json")
 	}
 	for _, in := range [][]byte{b, []byte(`[]`), []byte(`null`), []byte(` [ {"seq":1} , {"seq":2} ] `), []byte(`[{"seq":1},]`), []byte(`[{"Seq":1}]`), []byte(`{}`), []byte(`[1]`)} {
-		var want []ServerFrame
-		wantErr := json.Unmarshal(in, &want)
-		got, err := DecodeServerFrames(in)
-		if (err == nil) != (wantErr == nil) || !reflect.DeepEqual(got, want) {
-			t.Fatalf("DecodeServerFrames(%q) = %+v, %v; encoding/json gives %+v, %v", in, got, err, want, wantErr)
-		}
+		sameAsEncodingJSON(t, "DecodeServerFrames", in, DecodeServerFrames)
 	}
 }
 

@@ -4,8 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
 	"liveboard/backend/store/postgres/pgtest"
 )
 
@@ -30,7 +28,7 @@ func TestReadsAnswerAfterTheServerEndsEverySession(t *testing.T) {
 		}
 	}
 	for round := range 3 {
-		if n := terminateSessions(t, url); n == 0 {
+		if n := pgtest.EndSessions(t, url); n == 0 {
 			t.Fatalf("round %d: no session ended: the test proves nothing", round)
 		}
 		for i := range 3 {
@@ -42,27 +40,9 @@ func TestReadsAnswerAfterTheServerEndsEverySession(t *testing.T) {
 		if round == 2 {
 			break
 		}
-		terminateSessions(t, url)
+		pgtest.EndSessions(t, url)
 		if head, err := s.Head(ctx, "lobby"); err != nil || head != 1 {
 			t.Fatalf("round %d: Head after the sessions ended: %d, %v", round, head, err)
 		}
 	}
-}
-
-// terminateSessions ends every other session on url's database, as
-// pg_terminate_backend does on a restart, and returns how many.
-func terminateSessions(t *testing.T, url string) int {
-	t.Helper()
-	ctx := context.Background()
-	c, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(ctx)
-	var n int
-	if err := c.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-		WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
 }

@@ -87,15 +87,34 @@ func CutConnections(t testing.TB, dbURL string, done <-chan struct{}, onCut func
 		case <-done:
 			return cuts
 		case <-time.After(100 * time.Millisecond):
-			var n int
-			if err := killer.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-				WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&n); err != nil {
-				t.Fatal(err)
-			}
+			n := endSessions(t, killer)
 			cuts += n
 			if n > 0 && onCut != nil {
 				onCut(cuts)
 			}
 		}
 	}
+}
+
+// EndSessions terminates, once, every session on the database at dbURL
+// but its own, as a restart would, and returns how many.
+func EndSessions(t testing.TB, dbURL string) int {
+	t.Helper()
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	return endSessions(t, c)
+}
+
+func endSessions(t testing.TB, c *pgx.Conn) int {
+	t.Helper()
+	var n int
+	if err := c.QueryRow(context.Background(), `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
